@@ -1,0 +1,57 @@
+#pragma once
+// The environment interface the rest of the system sees, in the spirit of OpenSpiel's Game/State:
+// one object is one game in progress. Rewards are given to the player who made the move.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace muzero {
+
+using Action = int;
+
+// Observations are float planes laid out [channels][height][width], row-major.
+struct ObservationShape {
+  int channels = 1;
+  int height = 1;
+  int width = 1;
+  int size() const { return channels * height * width; }
+  bool operator==(const ObservationShape&) const = default;
+};
+
+struct StepResult {
+  std::vector<float> observation;  // observation after the move
+  float reward = 0.0f;             // reward for the player who moved
+  bool done = false;
+};
+
+class Game {
+ public:
+  virtual ~Game() = default;
+
+  // Starts a new episode; the same seed gives the same episode for the same actions.
+  virtual std::vector<float> reset(std::uint64_t seed) = 0;
+  // Plays a legal action. Calling it on a finished game or with an illegal action throws.
+  virtual StepResult step(Action action) = 0;
+
+  virtual std::vector<float> observation() const = 0;
+  virtual std::vector<Action> legal_actions() const = 0;
+  virtual bool is_terminal() const = 0;
+  virtual int to_play() const = 0;  // 0 .. num_players()-1
+  virtual int num_players() const = 0;
+  virtual int action_space_size() const = 0;
+  virtual ObservationShape observation_shape() const = 0;
+
+  virtual std::string render() const = 0;
+  virtual std::string action_to_string(Action action) const = 0;
+  // Parses what a human typed; nullopt if it names no action (legality is checked separately).
+  virtual std::optional<Action> action_from_string(std::string_view text) const = 0;
+  // A strong or perfect move for the player to move, where the game has an expert.
+  virtual std::optional<Action> expert_action() const { return std::nullopt; }
+
+  virtual std::unique_ptr<Game> clone() const = 0;
+};
+
+}  // namespace muzero

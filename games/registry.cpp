@@ -1,0 +1,48 @@
+#include "games/registry.h"
+
+#include <map>
+#include <mutex>
+
+#include "games/cartpole.h"
+#include "games/tictactoe.h"
+
+namespace muzero {
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, GameFactory> factories{
+      {"cartpole", [] { return std::make_unique<CartPole>(); }},
+      {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
+  };
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+}  // namespace
+
+std::unique_ptr<Game> make_game(const std::string& name) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.factories.find(name);
+  return it == r.factories.end() ? nullptr : it->second();
+}
+
+std::vector<std::string> registered_game_names() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : r.factories) names.push_back(name);
+  return names;
+}
+
+void register_game(const std::string& name, GameFactory factory) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.factories[name] = std::move(factory);
+}
+
+}  // namespace muzero

@@ -1,0 +1,98 @@
+#include "models/network.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+#include <stdexcept>
+
+#include "models/layers.h"
+
+namespace muzero {
+
+std::shared_ptr<MuZeroNetwork> make_fully_connected_network(const NetworkParams&, ObservationShape,
+                                                            int);
+std::shared_ptr<MuZeroNetwork> make_residual_network(const NetworkParams&, ObservationShape, int);
+
+std::shared_ptr<MuZeroNetwork> make_network(const NetworkParams& params, ObservationShape shape,
+                                            int action_space_size) {
+  if (params.type == "fully_connected") {
+    return make_fully_connected_network(params, shape, action_space_size);
+  }
+  if (params.type == "residual") return make_residual_network(params, shape, action_space_size);
+  throw std::invalid_argument("unknown network type '" + params.type + "'");
+}
+
+torch::nn::Sequential make_mlp(int input_size, const std::vector<int>& hidden_sizes,
+                               int output_size) {
+  torch::nn::Sequential mlp;
+  int in = input_size;
+  for (int size : hidden_sizes) {
+    mlp->push_back(torch::nn::Linear(in, size));
+    mlp->push_back(torch::nn::ELU());
+    in = size;
+  }
+  mlp->push_back(torch::nn::Linear(in, output_size));
+  return mlp;
+}
+
+torch::Tensor scale_hidden_state(const torch::Tensor& x) {
+  const torch::Tensor flat = x.flatten(2);
+  const torch::Tensor min = std::get<0>(flat.min(2, true));
+  const torch::Tensor max = std::get<0>(flat.max(2, true));
+  torch::Tensor scale = max - min;
+  scale = torch::where(scale < 1e-5, scale + 1e-5, scale);
+  return ((flat - min) / scale).view(x.sizes());
+}
+
+void copy_weights(MuZeroNetwork& from, MuZeroNetwork& to) {
+  torch::NoGradGuard no_grad;
+  auto source = from.named_parameters(true);
+  for (auto& item : to.named_parameters(true)) item.value().copy_(source[item.key()]);
+  auto source_buffers = from.named_buffers(true);
+  for (auto& item : to.named_buffers(true)) item.value().copy_(source_buffers[item.key()]);
+}
+
+std::string serialize_weights(MuZeroNetwork& network) {
+  torch::serialize::OutputArchive archive;
+  network.save(archive);
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
+}
+
+namespace {
+
+std::vector<std::vector<int64_t>> tensor_shapes(MuZeroNetwork& network) {
+  std::vector<std::vector<int64_t>> shapes;
+  for (const auto& p : network.named_parameters(true)) shapes.push_back(p.value().sizes().vec());
+  for (const auto& b : network.named_buffers(true)) shapes.push_back(b.value().sizes().vec());
+  return shapes;
+}
+
+}  // namespace
+
+void deserialize_weights(MuZeroNetwork& network, const std::string& bytes) {
+  // Module::load replaces tensors whatever their shape, so check the shapes afterwards and put
+  // the old weights back if they changed.
+  const auto shapes = tensor_shapes(network);
+  const std::string backup = serialize_weights(network);
+  auto load = [&](const std::string& data) {
+    torch::serialize::InputArchive archive;
+    std::istringstream in(data);
+    archive.load_from(in);
+    network.load(archive);
+  };
+  std::string problem;
+  try {
+    load(bytes);
+    if (tensor_shapes(network) != shapes) problem = "their tensor shapes differ (another architecture)";
+  } catch (const c10::Error& error) {
+    problem = error.what_without_backtrace();
+  }
+  if (!problem.empty()) {
+    load(backup);
+    throw std::runtime_error("weights do not fit this network: " + problem);
+  }
+}
+
+}  // namespace muzero

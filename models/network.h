@@ -1,0 +1,73 @@
+#pragma once
+// The three MuZero functions in one module: representation h(o) -> s, dynamics g(s, a) -> (r, s')
+// and prediction f(s) -> (p, v). Values and rewards come out as logits over the support (see
+// support.h); hidden states are min-max scaled to [0, 1] per sample (per channel for the
+// residual network), as in muzero-general.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include "games/game.h"
+
+namespace muzero {
+
+struct NetworkParams {
+  std::string type = "fully_connected";  // or "residual"
+  int support_size = 10;
+  // Fully connected network.
+  int encoding_size = 8;
+  std::vector<int> fc_representation_layers;
+  std::vector<int> fc_dynamics_layers{16};
+  std::vector<int> fc_reward_layers{16};
+  std::vector<int> fc_value_layers{16};
+  std::vector<int> fc_policy_layers{16};
+  // Residual network.
+  int blocks = 1;
+  int channels = 16;
+  int reduced_channels_reward = 16;
+  int reduced_channels_value = 16;
+  int reduced_channels_policy = 16;
+  std::vector<int> resnet_fc_reward_layers{8};
+  std::vector<int> resnet_fc_value_layers{8};
+  std::vector<int> resnet_fc_policy_layers{8};
+};
+
+struct NetworkOutput {
+  torch::Tensor value_logits;   // B x (2 * support + 1)
+  torch::Tensor reward_logits;  // B x (2 * support + 1); undefined for initial inference (reward 0)
+  torch::Tensor policy_logits;  // B x A
+  torch::Tensor hidden_state;   // B x encoding_size, or B x channels x H x W
+};
+
+class MuZeroNetwork : public torch::nn::Module {
+ public:
+  // observations: B x C x H x W (any layout with B first and C*H*W elements per sample).
+  virtual NetworkOutput initial_inference(const torch::Tensor& observations) = 0;
+  // actions: B integer actions.
+  virtual NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
+                                            const torch::Tensor& actions) = 0;
+  int support_size() const { return support_size_; }
+  int action_space_size() const { return action_space_size_; }
+
+ protected:
+  MuZeroNetwork(int support_size, int action_space_size)
+      : support_size_(support_size), action_space_size_(action_space_size) {}
+
+ private:
+  int support_size_;
+  int action_space_size_;
+};
+
+std::shared_ptr<MuZeroNetwork> make_network(const NetworkParams& params, ObservationShape shape,
+                                            int action_space_size);
+
+// Copies every parameter and buffer of `from` into `to` (same architecture).
+void copy_weights(MuZeroNetwork& from, MuZeroNetwork& to);
+// Weights as one self-contained byte string, and back (refuses a mismatching architecture).
+std::string serialize_weights(MuZeroNetwork& network);
+void deserialize_weights(MuZeroNetwork& network, const std::string& bytes);
+
+}  // namespace muzero

@@ -1,0 +1,21 @@
+#pragma once
+// One file per subcommand (command/<name>.cpp); each registers its options on the CLI app and
+// returns the process exit status when run.
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace muzero {
+
+// Exit statuses shared by all subcommands.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadConfig = 2;
+
+using CommandRunner = std::function<int()>;
+
+CommandRunner add_train_command(CLI::App& app);
+
+}  // namespace muzero

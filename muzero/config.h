@@ -1,0 +1,68 @@
+#pragma once
+// Every hyperparameter of a run, read from one YAML file per game (configs/) and documented in
+// docs/configuration.md. Each library takes its own parameter struct from here.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/network.h"
+#include "replay_buffer/replay_buffer.h"
+#include "self_play/action_selection.h"
+#include "self_play/lockstep_self_play.h"
+#include "trainer/trainer.h"
+
+namespace muzero {
+
+struct Config {
+  std::string source;  // the file it was read from
+
+  // game:
+  std::string game_name = "cartpole";
+  std::uint64_t seed = 0;
+  int stacked_observations = 0;
+
+  NetworkParams network;
+
+  // self_play: (self_play.search.discount is the game's discount, also used for targets)
+  int num_workers = 1;
+  int num_parallel_games = 8;
+  SelfPlayParams self_play;
+  std::vector<TemperatureStep> visit_softmax_temperature{{0.5, 1.0}, {0.75, 0.5}, {1.0, 0.25}};
+
+  // replay_buffer:
+  ReplayParams replay;
+
+  // training:
+  std::string device = "auto";
+  int training_steps = 10000;
+  int batch_size = 128;
+  int checkpoint_interval = 10;
+  std::optional<double> ratio = 1.5;  // training steps per self-play step; nullopt: free running
+  int start_after_games = 1;
+  TrainParams train;
+
+  // test:
+  int test_interval_steps = 500;  // training steps between test rounds
+  int test_episodes = 4;
+  std::string opponent = "self";  // two-player games: self, random or expert
+  int muzero_player = 0;
+
+  std::string results_dir = "results";
+};
+
+// A refused configuration. what() names the file (or the --set option), the line and the key.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads `path`, then applies overrides of the form "section.key=value" (value in YAML syntax).
+// Throws ConfigError on unknown keys, wrong types and out-of-range values.
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The resolved configuration in the same YAML layout, for the run directory.
+std::string config_to_yaml(const Config& config);
+
+}  // namespace muzero

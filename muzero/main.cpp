@@ -1,0 +1,32 @@
+// The single `muzero` binary: subcommands are in command/.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+
+#include "models/math_threads.h"
+#include "muzero/command/commands.h"
+
+int main(int argc, char** argv) {
+  muzero::use_single_math_thread();
+  CLI::App app("muzero: MuZero training, evaluation and play");
+  app.require_subcommand(1);
+  std::vector<muzero::CommandRunner> commands{muzero::add_train_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : muzero::kExitBadConfig;
+  }
+  try {
+    for (const auto& command : commands) {
+      const int status = command();
+      if (status >= 0) return status;
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("{}", error.what());
+    return muzero::kExitFailure;
+  }
+  return muzero::kExitFailure;
+}

@@ -1,0 +1,31 @@
+#pragma once
+// A sampled training batch: B positions, each with K+1 unrolled targets. Flat row-major arrays
+// so the trainer can wrap them in tensors without copying element by element.
+#include <cstdint>
+#include <vector>
+
+namespace muzero {
+
+using GameId = std::uint64_t;
+
+struct SampledPosition {
+  GameId game_id = 0;
+  int position = 0;
+};
+
+struct Batch {
+  int batch_size = 0;
+  int num_unroll_steps = 0;   // K
+  int observation_size = 0;
+  int action_space_size = 0;  // A
+  std::vector<float> observations;         // B x observation_size
+  std::vector<std::int64_t> actions;       // B x (K+1); column 0 is unused
+  std::vector<float> target_values;        // B x (K+1)
+  std::vector<float> target_rewards;       // B x (K+1); column 0 is unused
+  std::vector<float> target_policies;      // B x (K+1) x A
+  std::vector<float> gradient_scales;      // B
+  std::vector<float> weights;              // B, importance-sampling weights, max 1
+  std::vector<SampledPosition> positions;  // B, for priority updates
+};
+
+}  // namespace muzero

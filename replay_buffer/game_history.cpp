@@ -1,0 +1,44 @@
+#include "replay_buffer/game_history.h"
+
+#include <stdexcept>
+
+namespace muzero {
+
+GameHistory::GameHistory(int observation_size_, int action_space_size_,
+                         std::span<const float> first_observation, int first_to_play)
+    : observation_size(observation_size_), action_space_size(action_space_size_) {
+  if (static_cast<int>(first_observation.size()) != observation_size) {
+    throw std::invalid_argument("GameHistory: observation has the wrong size");
+  }
+  observations.assign(first_observation.begin(), first_observation.end());
+  actions.push_back(0);
+  rewards.push_back(0.0f);
+  to_play.push_back(first_to_play);
+}
+
+std::span<const float> GameHistory::observation(int position) const {
+  return std::span<const float>(observations).subspan(
+      static_cast<std::size_t>(position) * observation_size, observation_size);
+}
+
+std::span<const float> GameHistory::policy(int position) const {
+  return std::span<const float>(child_visits)
+      .subspan(static_cast<std::size_t>(position) * action_space_size, action_space_size);
+}
+
+void GameHistory::add_move(std::span<const float> visit_distribution, float root_value,
+                           Action action, float reward, std::span<const float> next_observation,
+                           int next_to_play) {
+  if (static_cast<int>(visit_distribution.size()) != action_space_size ||
+      static_cast<int>(next_observation.size()) != observation_size) {
+    throw std::invalid_argument("GameHistory::add_move: wrong sizes");
+  }
+  child_visits.insert(child_visits.end(), visit_distribution.begin(), visit_distribution.end());
+  root_values.push_back(root_value);
+  actions.push_back(action);
+  rewards.push_back(reward);
+  observations.insert(observations.end(), next_observation.begin(), next_observation.end());
+  to_play.push_back(next_to_play);
+}
+
+}  // namespace muzero

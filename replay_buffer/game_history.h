@@ -1,0 +1,38 @@
+#pragma once
+// The record of one finished (or truncated) game, as self-play hands it to the replay buffer.
+// Index i runs over positions 0..num_moves(); the move made at position i leads to i + 1.
+// Layout follows muzero-general: actions[0] and rewards[0] are placeholders (0), and
+// actions[i], rewards[i] for i >= 1 are the move that led to position i and its reward.
+#include <span>
+#include <vector>
+
+#include "games/game.h"
+
+namespace muzero {
+
+struct GameHistory {
+  int observation_size = 0;
+  int action_space_size = 0;
+  std::vector<float> observations;   // (num_moves + 1) x observation_size
+  std::vector<Action> actions;       // num_moves + 1
+  std::vector<float> rewards;        // num_moves + 1, reward for the player who moved
+  std::vector<int> to_play;          // num_moves + 1, player to move at each position
+  std::vector<float> root_values;    // num_moves, search value at each searched position
+  std::vector<float> child_visits;   // num_moves x action_space_size, visit distribution
+  std::vector<float> priorities;     // num_moves, set by the replay buffer
+  float game_priority = 0.0f;
+
+  GameHistory() = default;
+  GameHistory(int observation_size, int action_space_size, std::span<const float> first_observation,
+              int first_to_play);
+
+  int num_moves() const { return static_cast<int>(root_values.size()); }
+  std::span<const float> observation(int position) const;
+  std::span<const float> policy(int position) const;
+
+  // Records the search result at the current position and the move that was then played.
+  void add_move(std::span<const float> visit_distribution, float root_value, Action action,
+                float reward, std::span<const float> next_observation, int next_to_play);
+};
+
+}  // namespace muzero

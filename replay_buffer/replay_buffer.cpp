@@ -1,0 +1,134 @@
+#include "replay_buffer/replay_buffer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace muzero {
+namespace {
+
+// A priority of exactly 0 would make a position unreachable and its weight infinite.
+constexpr float kMinPriority = 1e-6f;
+
+// Index drawn with probability weights[i] / sum(weights).
+int draw_proportional(std::span<const double> cumulative, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> uniform(0.0, cumulative.back());
+  const double u = uniform(rng);
+  auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+  if (it == cumulative.end()) --it;
+  return static_cast<int>(it - cumulative.begin());
+}
+
+}  // namespace
+
+ReplayBuffer::ReplayBuffer(ReplayParams params) : params_(params) {
+  if (params_.window_size < 1) throw std::invalid_argument("replay window must hold a game");
+}
+
+float ReplayBuffer::priority_of(float error) const {
+  return std::max(kMinPriority, static_cast<float>(std::pow(std::abs(error),
+                                                            params_.priority_alpha)));
+}
+
+GameId ReplayBuffer::add(GameHistory game) {
+  if (game.num_moves() < 1) throw std::invalid_argument("ReplayBuffer::add: game has no moves");
+  game.priorities.resize(game.num_moves());
+  for (int i = 0; i < game.num_moves(); ++i) {
+    const float target = value_target(game, i, params_.targets.td_steps, params_.targets.discount);
+    game.priorities[i] = priority_of(game.root_values[i] - target);
+  }
+  game.game_priority = *std::max_element(game.priorities.begin(), game.priorities.end());
+  num_positions_ += game.num_moves();
+  games_.push_back(std::move(game));
+  while (static_cast<int>(games_.size()) > params_.window_size) {
+    num_positions_ -= games_.front().num_moves();
+    games_.pop_front();
+    ++first_id_;
+  }
+  return next_id_++;
+}
+
+const GameHistory* ReplayBuffer::find(GameId id) const {
+  if (id < first_id_ || id >= next_id_) return nullptr;
+  return &games_[id - first_id_];
+}
+
+GameHistory* ReplayBuffer::find_mutable(GameId id) {
+  return const_cast<GameHistory*>(static_cast<const ReplayBuffer*>(this)->find(id));
+}
+
+Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
+  if (games_.empty()) throw std::logic_error("ReplayBuffer::sample on an empty buffer");
+  const GameHistory& any = games_.front();
+  const int K = params_.targets.num_unroll_steps;
+  const int A = any.action_space_size;
+  Batch batch;
+  batch.batch_size = batch_size;
+  batch.num_unroll_steps = K;
+  batch.observation_size = any.observation_size;
+  batch.action_space_size = A;
+  batch.observations.resize(static_cast<std::size_t>(batch_size) * any.observation_size);
+  batch.actions.resize(static_cast<std::size_t>(batch_size) * (K + 1));
+  batch.target_values.resize(batch.actions.size());
+  batch.target_rewards.resize(batch.actions.size());
+  batch.target_policies.resize(batch.actions.size() * A);
+  batch.gradient_scales.resize(batch_size);
+  batch.weights.resize(batch_size);
+  batch.positions.resize(batch_size);
+
+  std::vector<double> game_cumulative(games_.size());
+  double total = 0.0;
+  for (std::size_t g = 0; g < games_.size(); ++g) {
+    total += params_.prioritized ? games_[g].game_priority : 1.0;
+    game_cumulative[g] = total;
+  }
+  std::vector<double> position_cumulative;
+  for (int b = 0; b < batch_size; ++b) {
+    const int g = draw_proportional(game_cumulative, rng);
+    const GameHistory& game = games_[g];
+    int position;
+    double probability;
+    if (params_.prioritized) {
+      position_cumulative.resize(game.num_moves());
+      double sum = 0.0;
+      for (int i = 0; i < game.num_moves(); ++i) position_cumulative[i] = sum += game.priorities[i];
+      position = draw_proportional(position_cumulative, rng);
+      probability = (game.game_priority / total) * (game.priorities[position] / sum);
+    } else {
+      position = std::uniform_int_distribution<int>(0, game.num_moves() - 1)(rng);
+      probability = 1.0;
+    }
+    batch.weights[b] = static_cast<float>(1.0 / (static_cast<double>(num_positions_) * probability));
+    batch.positions[b] = {first_id_ + static_cast<GameId>(g), position};
+    const auto obs = game.observation(position);
+    std::copy(obs.begin(), obs.end(), batch.observations.begin() + b * game.observation_size);
+    const std::size_t row = static_cast<std::size_t>(b) * (K + 1);
+    batch.gradient_scales[b] = make_targets(
+        game, position, params_.targets, rng, std::span(batch.actions).subspan(row, K + 1),
+        std::span(batch.target_values).subspan(row, K + 1),
+        std::span(batch.target_rewards).subspan(row, K + 1),
+        std::span(batch.target_policies).subspan(row * A, (K + 1) * A));
+  }
+  const float max_weight = *std::max_element(batch.weights.begin(), batch.weights.end());
+  for (float& w : batch.weights) w /= max_weight;
+  return batch;
+}
+
+void ReplayBuffer::update_priorities(std::span<const SampledPosition> positions,
+                                     std::span<const float> errors, int num_unroll_steps) {
+  if (errors.size() != positions.size() * (num_unroll_steps + 1)) {
+    throw std::invalid_argument("update_priorities: errors must be B x (K+1)");
+  }
+  for (std::size_t b = 0; b < positions.size(); ++b) {
+    GameHistory* game = find_mutable(positions[b].game_id);
+    if (game == nullptr) continue;
+    for (int k = 0; k <= num_unroll_steps; ++k) {
+      const int index = positions[b].position + k;
+      if (index >= game->num_moves()) break;
+      game->priorities[index] = priority_of(errors[b * (num_unroll_steps + 1) + k]);
+    }
+    game->game_priority = *std::max_element(game->priorities.begin(), game->priorities.end());
+  }
+}
+
+}  // namespace muzero

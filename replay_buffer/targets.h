@@ -1,0 +1,32 @@
+#pragma once
+// Training targets for one sampled position, as in MuZero (Appendix G of the paper) and
+// muzero-general's make_target. Pure functions of a game history.
+#include <cstdint>
+#include <random>
+#include <span>
+
+#include "replay_buffer/game_history.h"
+
+namespace muzero {
+
+struct TargetParams {
+  int num_unroll_steps = 10;
+  int td_steps = 50;
+  double discount = 0.997;
+};
+
+// n-step value target at `position` for the player to move there:
+//   sum_{i<n} discount^i * r_{position+1+i}  +  discount^n * root_value[position+n]
+// with n = td_steps, each reward and the bootstrap value negated when they belong to the other
+// player, the bootstrap dropped past the end of the game, and 0 at or past the end.
+float value_target(const GameHistory& history, int position, int td_steps, double discount);
+
+// Targets for the K+1 steps position..position+K. Spans have sizes K+1, K+1, K+1, (K+1) x A.
+// Past the end of the game: value 0, reward 0 (except the last real reward), a uniform policy and
+// a random action, so that the dynamics learn an absorbing state. Returns the gradient scale
+// (the number of unrolled steps that lie in the game, at most K) as muzero-general does.
+float make_targets(const GameHistory& history, int position, const TargetParams& params,
+                   std::mt19937_64& rng, std::span<std::int64_t> actions, std::span<float> values,
+                   std::span<float> rewards, std::span<float> policies);
+
+}  // namespace muzero

@@ -1,0 +1,27 @@
+#pragma once
+// Turning root visit counts into a move, and the visit-temperature schedule.
+#include <random>
+#include <span>
+#include <vector>
+
+#include "games/game.h"
+
+namespace muzero {
+
+// Temperature 0 picks the most visited action (lowest index on ties); otherwise samples with
+// probability proportional to visits^(1/temperature).
+Action select_action(std::span<const int> visit_counts, double temperature, std::mt19937_64& rng);
+
+// visits / sum(visits): the policy target stored in the game history.
+std::vector<float> visit_distribution(std::span<const int> visit_counts);
+
+// Piecewise-constant temperature as a function of training progress: the first step whose
+// `until_fraction` exceeds trained_steps / training_steps applies; the last one applies after.
+struct TemperatureStep {
+  double until_fraction = 1.0;
+  double temperature = 1.0;
+};
+double scheduled_temperature(std::span<const TemperatureStep> schedule, long trained_steps,
+                             long training_steps);
+
+}  // namespace muzero

@@ -1,0 +1,59 @@
+#include "self_play/lockstep_self_play.h"
+
+#include <stdexcept>
+
+#include "self_play/action_selection.h"
+
+namespace muzero {
+
+LockstepSelfPlay::LockstepSelfPlay(std::function<std::unique_ptr<Game>()> make_game,
+                                   int num_parallel_games, SelfPlayParams params,
+                                   std::uint64_t seed)
+    : make_game_(std::move(make_game)), params_(params), seeder_(seed) {
+  if (num_parallel_games < 1) throw std::invalid_argument("num_parallel_games must be >= 1");
+  slots_.resize(num_parallel_games);
+  for (Slot& slot : slots_) start_game(slot);
+  const Game& game = *slots_.front().game;
+  search_ = std::make_unique<BatchedSearch>(params_.search, game.num_players(),
+                                            game.action_space_size());
+}
+
+void LockstepSelfPlay::start_game(Slot& slot) {
+  if (!slot.game) slot.game = make_game_();
+  const std::uint64_t game_seed = seeder_();
+  slot.rng.seed(seeder_());
+  const std::vector<float> observation = slot.game->reset(game_seed);
+  slot.history = GameHistory(slot.game->observation_shape().size(), slot.game->action_space_size(),
+                             observation, slot.game->to_play());
+}
+
+std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double temperature) {
+  std::vector<SearchRoot> roots(slots_.size());
+  std::vector<std::vector<float>> observations(slots_.size());
+  std::vector<std::mt19937_64> rngs(slots_.size());
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    observations[i] = slots_[i].game->observation();
+    roots[i] = {observations[i], slots_[i].game->legal_actions(), slots_[i].game->to_play()};
+    rngs[i] = slots_[i].rng;
+  }
+  const std::vector<SearchResult> results = search_->run(evaluator, roots, rngs);
+
+  std::vector<GameHistory> finished;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
+    slot.rng = rngs[i];
+    const int moves_played = slot.history.num_moves();
+    const bool greedy = params_.temperature_threshold && moves_played >= *params_.temperature_threshold;
+    const Action action = select_action(results[i].visit_counts, greedy ? 0.0 : temperature, slot.rng);
+    const StepResult step = slot.game->step(action);
+    slot.history.add_move(visit_distribution(results[i].visit_counts), results[i].root_value, action,
+                          step.reward, step.observation, slot.game->to_play());
+    if (step.done || slot.history.num_moves() >= params_.max_moves) {
+      finished.push_back(std::move(slot.history));
+      start_game(slot);
+    }
+  }
+  return finished;
+}
+
+}  // namespace muzero

@@ -1,0 +1,50 @@
+#pragma once
+// Plays N games at once, one move per call for every game, so that each search simulation is a
+// single batched network call over all N games. A finished game is handed back and replaced by a
+// new one, which keeps the batch full.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "games/game.h"
+#include "replay_buffer/game_history.h"
+#include "self_play/evaluator.h"
+#include "self_play/mcts.h"
+
+namespace muzero {
+
+struct SelfPlayParams {
+  SearchParams search;
+  int max_moves = 500;                       // a game is cut off after this many moves
+  std::optional<int> temperature_threshold;  // from this move on, play the most visited action
+};
+
+class LockstepSelfPlay {
+ public:
+  LockstepSelfPlay(std::function<std::unique_ptr<Game>()> make_game, int num_parallel_games,
+                   SelfPlayParams params, std::uint64_t seed);
+
+  // Makes one move in every game and returns the games that ended with it.
+  std::vector<GameHistory> step(Evaluator& evaluator, double temperature);
+
+  int num_parallel_games() const { return static_cast<int>(slots_.size()); }
+
+ private:
+  struct Slot {
+    std::unique_ptr<Game> game;
+    GameHistory history;
+    std::mt19937_64 rng;
+  };
+  void start_game(Slot& slot);
+
+  std::function<std::unique_ptr<Game>()> make_game_;
+  SelfPlayParams params_;
+  std::mt19937_64 seeder_;
+  std::vector<Slot> slots_;
+  std::unique_ptr<BatchedSearch> search_;
+};
+
+}  // namespace muzero

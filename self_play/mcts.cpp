@@ -1,0 +1,184 @@
+#include "self_play/mcts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace muzero {
+
+void MinMaxStats::update(double value) {
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
+}
+
+double MinMaxStats::normalize(double value) const {
+  return max_ > min_ ? (value - min_) / (max_ - min_) : value;
+}
+
+double ucb_score(const Node& parent, const Node& child, const MinMaxStats& stats,
+                 const SearchParams& params, int num_players) {
+  double pb_c =
+      std::log((parent.visit_count + params.pb_c_base + 1.0) / params.pb_c_base) + params.pb_c_init;
+  pb_c *= std::sqrt(static_cast<double>(parent.visit_count)) / (child.visit_count + 1);
+  const double prior_score = pb_c * child.prior;
+  double value_score = 0.0;
+  if (child.visit_count > 0) {
+    const double child_value = num_players == 1 ? child.value() : -child.value();
+    value_score = stats.normalize(child.reward + params.discount * child_value);
+  }
+  return prior_score + value_score;
+}
+
+BatchedSearch::BatchedSearch(SearchParams params, int num_players, int action_space_size)
+    : params_(params), num_players_(num_players), action_space_size_(action_space_size) {
+  if (num_players < 1 || num_players > 2) throw std::invalid_argument("search supports 1 or 2 players");
+  if (params.num_simulations < 1) throw std::invalid_argument("num_simulations must be >= 1");
+  for (Action a = 0; a < action_space_size; ++a) all_actions_.push_back(a);
+}
+
+void BatchedSearch::expand(SearchTree& tree, int node_index, int to_play, float reward,
+                           int state_slot, std::span<const float> logits,
+                           std::span<const Action> actions) {
+  // Softmax over the given actions only: at the root this masks illegal moves.
+  double max_logit = -std::numeric_limits<double>::infinity();
+  for (Action a : actions) max_logit = std::max<double>(max_logit, logits[a]);
+  std::vector<double> exps(actions.size());
+  double sum = 0.0;
+  for (std::size_t i = 0; i < actions.size(); ++i) sum += exps[i] = std::exp(logits[actions[i]] - max_logit);
+  const int first_child = static_cast<int>(tree.nodes.size());
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    Node child;
+    child.prior = static_cast<float>(exps[i] / sum);
+    child.action = actions[i];
+    tree.nodes.push_back(child);
+  }
+  Node& node = tree.nodes[node_index];  // after push_back: the vector may have moved
+  node.to_play = to_play;
+  node.reward = reward;
+  node.state_slot = state_slot;
+  node.first_child = first_child;
+  node.num_children = static_cast<int>(actions.size());
+}
+
+void BatchedSearch::add_exploration_noise(SearchTree& tree, std::mt19937_64& rng) const {
+  Node& root = tree.nodes[0];
+  std::gamma_distribution<double> gamma(params_.root_dirichlet_alpha, 1.0);
+  std::vector<double> noise(root.num_children);
+  double sum = 0.0;
+  for (double& n : noise) sum += n = gamma(rng);
+  const double fraction = params_.root_exploration_fraction;
+  for (int i = 0; i < root.num_children; ++i) {
+    const double n = sum > 0.0 ? noise[i] / sum : 1.0 / root.num_children;
+    Node& child = tree.nodes[root.first_child + i];
+    child.prior = static_cast<float>(child.prior * (1.0 - fraction) + n * fraction);
+  }
+}
+
+int BatchedSearch::select_child(const SearchTree& tree, int node_index) const {
+  const Node& node = tree.nodes[node_index];
+  // Ties go to the higher prior, then the lower action: deterministic given the noise, and the
+  // first simulation (where every score is 0) follows the policy instead of action order.
+  int best = node.first_child;
+  double best_score = -std::numeric_limits<double>::infinity();
+  for (int c = node.first_child; c < node.first_child + node.num_children; ++c) {
+    const double score = ucb_score(node, tree.nodes[c], tree.stats, params_, num_players_);
+    if (score > best_score || (score == best_score && tree.nodes[c].prior > tree.nodes[best].prior)) {
+      best_score = score;
+      best = c;
+    }
+  }
+  return best;
+}
+
+void BatchedSearch::backpropagate(SearchTree& tree, std::span<const int> path, double value,
+                                  int to_play) const {
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    Node& node = tree.nodes[*it];
+    if (num_players_ == 1) {
+      node.value_sum += value;
+      ++node.visit_count;
+      tree.stats.update(node.reward + params_.discount * node.value());
+      value = node.reward + params_.discount * value;
+    } else {
+      const bool same_player = node.to_play == to_play;
+      node.value_sum += same_player ? value : -value;
+      ++node.visit_count;
+      tree.stats.update(node.reward + params_.discount * -node.value());
+      value = (same_player ? -node.reward : node.reward) + params_.discount * value;
+    }
+  }
+}
+
+std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
+                                             std::span<const SearchRoot> roots,
+                                             std::span<std::mt19937_64> rngs) {
+  const int B = static_cast<int>(roots.size());
+  if (static_cast<int>(rngs.size()) != B) throw std::invalid_argument("one rng per root");
+  const int A = action_space_size_;
+  const int slots_per_tree = params_.num_simulations + 1;
+  evaluator.reserve_states(B * slots_per_tree);
+
+  std::vector<int> slots(B);
+  std::vector<float> observations;
+  for (int b = 0; b < B; ++b) {
+    if (roots[b].legal_actions.empty()) throw std::invalid_argument("search root has no legal action");
+    slots[b] = b * slots_per_tree;
+    observations.insert(observations.end(), roots[b].observation.begin(), roots[b].observation.end());
+  }
+  InferenceOutputs out;
+  evaluator.initial_inference(observations, slots, out);
+
+  trees_.assign(B, SearchTree{});
+  std::vector<SearchResult> results(B);
+  for (int b = 0; b < B; ++b) {
+    SearchTree& tree = trees_[b];
+    tree.nodes.reserve(1 + static_cast<std::size_t>(slots_per_tree) * A);
+    tree.nodes.emplace_back();
+    expand(tree, 0, roots[b].to_play, 0.0f, slots[b],
+           std::span<const float>(out.policy_logits).subspan(static_cast<std::size_t>(b) * A, A),
+           roots[b].legal_actions);
+    if (params_.add_exploration_noise) add_exploration_noise(tree, rngs[b]);
+    results[b].predicted_value = out.values[b];
+  }
+
+  std::vector<std::vector<int>> paths(B);
+  std::vector<int> leaf_to_play(B), parent_slots(B);
+  std::vector<Action> actions(B);
+  for (int sim = 1; sim <= params_.num_simulations; ++sim) {
+    for (int b = 0; b < B; ++b) {
+      SearchTree& tree = trees_[b];
+      std::vector<int>& path = paths[b];
+      path.assign(1, 0);
+      int player = roots[b].to_play;
+      while (tree.nodes[path.back()].expanded()) {
+        path.push_back(select_child(tree, path.back()));
+        player = (player + 1) % num_players_;
+      }
+      leaf_to_play[b] = player;
+      parent_slots[b] = tree.nodes[path[path.size() - 2]].state_slot;
+      actions[b] = tree.nodes[path.back()].action;
+      slots[b] = b * slots_per_tree + sim;
+    }
+    evaluator.recurrent_inference(parent_slots, actions, slots, out);
+    for (int b = 0; b < B; ++b) {
+      SearchTree& tree = trees_[b];
+      expand(tree, paths[b].back(), leaf_to_play[b], out.rewards[b], slots[b],
+             std::span<const float>(out.policy_logits).subspan(static_cast<std::size_t>(b) * A, A),
+             all_actions_);
+      backpropagate(tree, paths[b], out.values[b], leaf_to_play[b]);
+    }
+  }
+
+  for (int b = 0; b < B; ++b) {
+    const SearchTree& tree = trees_[b];
+    const Node& root = tree.nodes[0];
+    results[b].visit_counts.assign(A, 0);
+    for (int c = root.first_child; c < root.first_child + root.num_children; ++c) {
+      results[b].visit_counts[tree.nodes[c].action] = tree.nodes[c].visit_count;
+    }
+    results[b].root_value = static_cast<float>(root.value());
+  }
+  return results;
+}
+
+}  // namespace muzero

@@ -1,0 +1,100 @@
+#pragma once
+// MuZero's Monte-Carlo tree search over the learned model, as in the paper's pseudocode and
+// muzero-general: pUCT selection with min-max normalised values, Dirichlet noise at the root,
+// legal-action masking at the root only, and sign flips between the two players of a
+// two-player game. B roots are searched in lock-step so every simulation is one batched
+// network call for all B leaves.
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <span>
+#include <vector>
+
+#include "games/game.h"
+#include "self_play/evaluator.h"
+
+namespace muzero {
+
+struct SearchParams {
+  int num_simulations = 50;
+  double discount = 0.997;
+  double pb_c_base = 19652.0;
+  double pb_c_init = 1.25;
+  double root_dirichlet_alpha = 0.25;
+  double root_exploration_fraction = 0.25;
+  bool add_exploration_noise = true;
+};
+
+struct SearchRoot {
+  std::span<const float> observation;
+  std::vector<Action> legal_actions;  // non-empty
+  int to_play = 0;
+};
+
+struct SearchResult {
+  std::vector<int> visit_counts;  // action_space_size; 0 for illegal actions
+  float root_value = 0.0f;        // mean value of the root after the search, for its player
+  float predicted_value = 0.0f;   // the network's value for the root observation
+};
+
+// Tracks the range of Q values seen in one tree, to map them into [0, 1].
+class MinMaxStats {
+ public:
+  void update(double value);
+  double normalize(double value) const;
+
+ private:
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+};
+
+struct Node {
+  float prior = 0.0f;
+  float reward = 0.0f;
+  double value_sum = 0.0;
+  int visit_count = 0;
+  int to_play = 0;
+  Action action = 0;      // the action that leads here from the parent
+  int first_child = -1;   // children are stored contiguously
+  int num_children = 0;
+  int state_slot = -1;    // evaluator slot of this node's latent state, once expanded
+  bool expanded() const { return num_children > 0; }
+  double value() const { return visit_count == 0 ? 0.0 : value_sum / visit_count; }
+};
+
+// pUCT score of `child` under `parent` (muzero-general's ucb_score).
+double ucb_score(const Node& parent, const Node& child, const MinMaxStats& stats,
+                 const SearchParams& params, int num_players);
+
+// One search tree; public for tests that inspect the tree after a search.
+struct SearchTree {
+  std::vector<Node> nodes;  // nodes[0] is the root
+  MinMaxStats stats;
+};
+
+class BatchedSearch {
+ public:
+  BatchedSearch(SearchParams params, int num_players, int action_space_size);
+
+  // Searches every root; rngs[i] supplies root i's exploration noise, so a root's result does
+  // not depend on which other roots share the batch.
+  std::vector<SearchResult> run(Evaluator& evaluator, std::span<const SearchRoot> roots,
+                                std::span<std::mt19937_64> rngs);
+
+  const std::vector<SearchTree>& trees() const { return trees_; }
+
+ private:
+  void expand(SearchTree& tree, int node_index, int to_play, float reward, int state_slot,
+              std::span<const float> logits, std::span<const Action> actions);
+  void add_exploration_noise(SearchTree& tree, std::mt19937_64& rng) const;
+  void backpropagate(SearchTree& tree, std::span<const int> path, double value, int to_play) const;
+  int select_child(const SearchTree& tree, int node_index) const;
+
+  SearchParams params_;
+  int num_players_;
+  int action_space_size_;
+  std::vector<SearchTree> trees_;
+  std::vector<Action> all_actions_;
+};
+
+}  // namespace muzero

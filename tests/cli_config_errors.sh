@@ -1,0 +1,37 @@
+#!/bin/sh
+# Each kind of bad configuration makes `muzero train` exit with status 2 and say what is wrong,
+# naming the file, the line and the key.
+set -u
+muzero="$1"
+data="$2"
+failures=0
+passes=0
+
+expect() {  # expect STATUS PATTERN ARGS...
+  status="$1"; pattern="$2"; shift 2
+  output=$("$muzero" "$@" 2>&1)
+  actual=$?
+  if [ "$actual" -ne "$status" ] || ! printf '%s' "$output" | grep -qF -- "$pattern"; then
+    echo "FAIL: muzero $*: expected status $status and '$pattern', got $actual:"
+    printf '%s\n' "$output" | head -5
+    failures=$((failures + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+expect 2 "$data/unknown_key.yaml:4: unknown key 'self_play.num_simulatons' (did you mean 'self_play.num_simulations'?)" \
+  train --config "$data/unknown_key.yaml"
+expect 2 "$data/wrong_type.yaml:4: training.batch_size: expected an integer, got 'lots'" \
+  train --config "$data/wrong_type.yaml"
+expect 2 "$data/out_of_range.yaml:4: self_play.discount: must be greater than 0 and at most 1, got 1.5" \
+  train --config "$data/out_of_range.yaml"
+expect 2 "$data/syntax_error.yaml:3: YAML syntax error" train --config "$data/syntax_error.yaml"
+expect 2 "$data/missing.yaml: cannot open the configuration file" train --config "$data/missing.yaml"
+expect 2 "--set self_play.num_simulations=abc: self_play.num_simulations: expected an integer, got 'abc'" \
+  train --config "$data/../../configs/cartpole.yaml" --set self_play.num_simulations=abc
+expect 2 "--config is required" train
+expect 0 "train" --help
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,154 @@
+#include "muzero/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace muzero {
+namespace {
+
+const std::string kSource = MUZERO_SOURCE_DIR;
+
+// Writes `text` to a fresh file and returns its path.
+std::string write_config(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("muzero_config_test_" + name + ".yaml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+std::string error_of(const std::string& path, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_config(path, overrides);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(Config, CartPoleHasMuzeroGeneralHyperparameters) {
+  const Config c = load_config(kSource + "/configs/cartpole.yaml");
+  EXPECT_EQ(c.game_name, "cartpole");
+  EXPECT_EQ(c.self_play.search.num_simulations, 50);
+  EXPECT_DOUBLE_EQ(c.self_play.search.discount, 0.997);
+  EXPECT_DOUBLE_EQ(c.replay.targets.discount, 0.997);
+  EXPECT_DOUBLE_EQ(c.self_play.search.root_dirichlet_alpha, 0.25);
+  EXPECT_DOUBLE_EQ(c.self_play.search.root_exploration_fraction, 0.25);
+  EXPECT_DOUBLE_EQ(c.self_play.search.pb_c_base, 19652);
+  EXPECT_DOUBLE_EQ(c.self_play.search.pb_c_init, 1.25);
+  EXPECT_EQ(c.network.support_size, 10);
+  EXPECT_EQ(c.network.encoding_size, 8);
+  EXPECT_EQ(c.network.fc_dynamics_layers, std::vector<int>{16});
+  EXPECT_TRUE(c.network.fc_representation_layers.empty());
+  EXPECT_EQ(c.batch_size, 128);
+  EXPECT_DOUBLE_EQ(c.train.lr_init, 0.02);
+  EXPECT_DOUBLE_EQ(c.train.lr_decay_rate, 0.8);
+  EXPECT_EQ(c.train.lr_decay_steps, 1000);
+  EXPECT_DOUBLE_EQ(c.train.weight_decay, 1e-4);
+  EXPECT_EQ(c.replay.window_size, 500);
+  EXPECT_EQ(c.replay.targets.num_unroll_steps, 10);
+  EXPECT_EQ(c.replay.targets.td_steps, 50);
+  EXPECT_DOUBLE_EQ(c.replay.priority_alpha, 0.5);
+  ASSERT_TRUE(c.ratio.has_value());
+  EXPECT_DOUBLE_EQ(*c.ratio, 1.5);
+  EXPECT_EQ(c.training_steps, 10000);
+  EXPECT_FALSE(c.self_play.temperature_threshold.has_value());
+  ASSERT_EQ(c.visit_softmax_temperature.size(), 3u);
+  EXPECT_DOUBLE_EQ(c.visit_softmax_temperature[1].until_fraction, 0.75);
+  EXPECT_DOUBLE_EQ(c.visit_softmax_temperature[2].temperature, 0.25);
+}
+
+TEST(Config, TicTacToeLoads) {
+  const Config c = load_config(kSource + "/configs/tictactoe.yaml");
+  EXPECT_EQ(c.network.type, "residual");
+  EXPECT_FALSE(c.ratio.has_value());
+  EXPECT_EQ(c.opponent, "expert");
+}
+
+TEST(Config, MissingKeysTakeDefaults) {
+  const Config c = load_config(write_config("minimal", "game:\n  name: tictactoe\n"));
+  EXPECT_EQ(c.game_name, "tictactoe");
+  EXPECT_EQ(c.self_play.search.num_simulations, SearchParams{}.num_simulations);
+}
+
+TEST(Config, OverridesReplaceFileValues) {
+  const Config c = load_config(kSource + "/configs/cartpole.yaml",
+                               {"self_play.num_simulations=25", "training.ratio=null",
+                                "network.fc_value_layers=[4, 5]"});
+  EXPECT_EQ(c.self_play.search.num_simulations, 25);
+  EXPECT_FALSE(c.ratio.has_value());
+  EXPECT_EQ(c.network.fc_value_layers, (std::vector<int>{4, 5}));
+}
+
+TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {
+  const std::string path = write_config("unknown", "game:\n  name: cartpole\nself_play:\n  pb_c_bse: 3\n");
+  EXPECT_EQ(error_of(path),
+            path + ":4: unknown key 'self_play.pb_c_bse' (did you mean 'self_play.pb_c_base'?)");
+  const std::string section = write_config("section", "gaem:\n  name: cartpole\n");
+  EXPECT_EQ(error_of(section), section + ":2: unknown key 'gaem.name' (did you mean 'game.name'?)");
+  const std::string far = write_config("far", "training:\n  zzzzzzzz: 1\n");
+  EXPECT_EQ(error_of(far), far + ":2: unknown key 'training.zzzzzzzz'");
+}
+
+TEST(Config, RefusesWrongTypes) {
+  const std::string path = write_config("type", "replay_buffer:\n  prioritized: maybe\n");
+  EXPECT_EQ(error_of(path), path + ":2: replay_buffer.prioritized: expected true or false, got 'maybe'");
+  const std::string list = write_config("list", "network:\n  fc_value_layers: 16\n");
+  EXPECT_EQ(error_of(list),
+            list + ":2: network.fc_value_layers: expected a list of layer sizes, got '16'");
+  const std::string map = write_config("map", "self_play:\n  num_simulations: {a: 1}\n");
+  EXPECT_EQ(error_of(map),
+            map + ":2: self_play.num_simulations: expected an integer, got a mapping");
+  const std::string flat = write_config("flat", "game: cartpole\n");
+  EXPECT_EQ(error_of(flat), flat + ":1: section 'game' must be a mapping of keys to values");
+}
+
+TEST(Config, RefusesOutOfRangeValues) {
+  const std::string sims = write_config("sims", "\n\nself_play:\n  num_simulations: 0\n");
+  EXPECT_EQ(error_of(sims),
+            sims + ":4: self_play.num_simulations: must be between 1 and 100000, got 0");
+  const std::string device = write_config("device", "training:\n  device: tpu\n");
+  EXPECT_EQ(error_of(device),
+            device + ":2: training.device: must be one of auto, cpu, cuda, got 'tpu'");
+  const std::string game = write_config("game", "game:\n  name: chess\n");
+  EXPECT_NE(error_of(game).find(game + ":2: game.name: must be one of"), std::string::npos);
+  const std::string schedule = write_config(
+      "schedule", "self_play:\n  visit_softmax_temperature:\n    - {until: 0.5, temperature: 1}\n"
+                  "    - {until: 0.4, temperature: 0.5}\n");
+  EXPECT_EQ(error_of(schedule),
+            schedule + ":2: self_play.visit_softmax_temperature: 'until' fractions must increase");
+  const std::string opponent =
+      write_config("opponent", "game:\n  name: cartpole\ntest:\n  opponent: expert\n");
+  EXPECT_EQ(error_of(opponent), opponent +
+                                    ": test.opponent: 'expert' needs a two-player game; cartpole "
+                                    "has one player");
+}
+
+TEST(Config, RefusesBadOverridesNamingThem) {
+  const std::string path = kSource + "/configs/cartpole.yaml";
+  EXPECT_EQ(error_of(path, {"training.lr_init=-1"}),
+            "--set training.lr_init=-1: training.lr_init: must be greater than 0 and at most 10, "
+            "got -1");
+  EXPECT_EQ(error_of(path, {"nonsense"}), "--set nonsense: expected --set section.key=value");
+  EXPECT_EQ(error_of(path, {"training.bach_size=3"}),
+            "--set training.bach_size=3: unknown key 'training.bach_size' (did you mean "
+            "'training.batch_size'?)");
+}
+
+TEST(Config, SyntaxErrorsAndMissingFiles) {
+  const std::string path = write_config("syntax", "game:\n  name: [cartpole\n");
+  EXPECT_NE(error_of(path).find(path + ":3: YAML syntax error"), std::string::npos);
+  EXPECT_EQ(error_of("/nonexistent/x.yaml"), "/nonexistent/x.yaml: cannot open the configuration file");
+}
+
+TEST(Config, ResolvedYamlLoadsBackToTheSameConfig) {
+  const Config c = load_config(kSource + "/configs/cartpole.yaml", {"self_play.num_simulations=7"});
+  const std::string yaml = config_to_yaml(c);
+  const Config again = load_config(write_config("resolved", yaml));
+  EXPECT_EQ(config_to_yaml(again), yaml);
+  EXPECT_EQ(again.self_play.search.num_simulations, 7);
+  EXPECT_EQ(again.visit_softmax_temperature.size(), 3u);
+}
+
+}  // namespace
+}  // namespace muzero

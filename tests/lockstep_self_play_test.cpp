@@ -1,0 +1,109 @@
+#include "self_play/lockstep_self_play.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <set>
+
+#include "games/cartpole.h"
+#include "games/tictactoe.h"
+#include "tests/stub_evaluator.h"
+
+namespace muzero {
+namespace {
+
+using testing::LatentPath;
+using testing::StubEvaluator;
+
+StubEvaluator uniform_evaluator(int actions) {
+  return StubEvaluator(
+      actions, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
+      [actions](const LatentPath&) { return std::vector<float>(actions, 0.0f); });
+}
+
+SelfPlayParams small_params(int max_moves) {
+  SelfPlayParams p;
+  p.search.num_simulations = 6;
+  p.max_moves = max_moves;
+  return p;
+}
+
+// Replaying a recorded game gives back its observations, rewards and players; its policies are
+// distributions over legal moves only; each call makes one batched network call per simulation.
+TEST(LockstepSelfPlay, RecordsConsistentTicTacToeGames) {
+  StubEvaluator evaluator = uniform_evaluator(9);
+  LockstepSelfPlay self_play([] { return std::make_unique<TicTacToe>(); }, 4, small_params(9), 1);
+  std::vector<GameHistory> games;
+  int calls = 0;
+  while (games.size() < 8) {
+    for (GameHistory& g : self_play.step(evaluator, 1.0)) games.push_back(std::move(g));
+    ++calls;
+  }
+  EXPECT_EQ(evaluator.batch_sizes, std::vector<int>(calls * 7, 4));
+  for (const GameHistory& g : games) {
+    TicTacToe replay;
+    replay.reset(0);
+    ASSERT_EQ(std::vector<float>(g.observation(0).begin(), g.observation(0).end()),
+              replay.observation());
+    for (int i = 0; i < g.num_moves(); ++i) {
+      const auto policy = g.policy(i);
+      EXPECT_NEAR(std::accumulate(policy.begin(), policy.end(), 0.0), 1.0, 1e-6);
+      const std::vector<Action> legal = replay.legal_actions();
+      for (Action a = 0; a < 9; ++a) {
+        if (std::find(legal.begin(), legal.end(), a) == legal.end()) {
+          EXPECT_EQ(policy[a], 0.0f);
+        }
+      }
+      EXPECT_EQ(g.to_play[i], replay.to_play());
+      const StepResult r = replay.step(g.actions[i + 1]);
+      EXPECT_EQ(g.rewards[i + 1], r.reward);
+      EXPECT_EQ(std::vector<float>(g.observation(i + 1).begin(), g.observation(i + 1).end()),
+                r.observation);
+    }
+    EXPECT_TRUE(replay.is_terminal());
+  }
+}
+
+TEST(LockstepSelfPlay, CutsGamesOffAtMaxMoves) {
+  StubEvaluator evaluator = uniform_evaluator(2);
+  LockstepSelfPlay self_play([] { return std::make_unique<CartPole>(); }, 3, small_params(5), 2);
+  std::vector<GameHistory> games;
+  for (int i = 0; i < 5; ++i) {
+    for (GameHistory& g : self_play.step(evaluator, 1.0)) games.push_back(std::move(g));
+  }
+  ASSERT_EQ(games.size(), 3u);
+  for (const GameHistory& g : games) EXPECT_EQ(g.num_moves(), 5);
+}
+
+// A policy that mildly prefers cell 8 spreads the visits: sampled first moves vary, but from
+// the temperature threshold (here move 0) on, the most visited move (8) is always played.
+TEST(LockstepSelfPlay, TemperatureThresholdMakesLaterMovesGreedy) {
+  StubEvaluator evaluator(
+      9, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath&) {
+        std::vector<float> logits(9, 0.0f);
+        logits[8] = 1.0f;
+        return logits;
+      });
+  auto first_moves = [&](std::optional<int> threshold) {
+    SelfPlayParams params = small_params(9);
+    params.search.num_simulations = 20;
+    params.search.add_exploration_noise = false;
+    params.temperature_threshold = threshold;
+    LockstepSelfPlay self_play([] { return std::make_unique<TicTacToe>(); }, 8, params, 3);
+    std::set<Action> moves;
+    int finished = 0;
+    while (finished < 8) {
+      for (const GameHistory& g : self_play.step(evaluator, 1.0)) {
+        moves.insert(g.actions[1]);
+        ++finished;
+      }
+    }
+    return moves;
+  };
+  EXPECT_EQ(first_moves(0), std::set<Action>{8});
+  EXPECT_GT(first_moves(std::nullopt).size(), 1u);
+}
+
+}  // namespace
+}  // namespace muzero

@@ -1,0 +1,150 @@
+#include "trainer/loss.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "models/support.h"
+#include "trainer/trainer.h"
+
+namespace muzero {
+namespace {
+
+// B samples with K unrolled steps over a 4-value observation and 2 actions.
+Batch make_batch(int B, int K, std::vector<float> values) {
+  Batch batch;
+  batch.batch_size = B;
+  batch.num_unroll_steps = K;
+  batch.observation_size = 4;
+  batch.action_space_size = 2;
+  for (int b = 0; b < B; ++b) {
+    for (int i = 0; i < 4; ++i) batch.observations.push_back(0.1f * (b + 1) * (i - 1.5f));
+    for (int k = 0; k <= K; ++k) {
+      batch.actions.push_back((b + k) % 2);
+      batch.target_values.push_back(values[b] - k);
+      batch.target_rewards.push_back(k == 0 ? 0.0f : 1.0f);
+      batch.target_policies.push_back(b % 2 ? 0.8f : 0.3f);
+      batch.target_policies.push_back(b % 2 ? 0.2f : 0.7f);
+    }
+    batch.gradient_scales.push_back(static_cast<float>(std::max(K, 1)));
+    batch.weights.push_back(1.0f);
+    batch.positions.push_back({0, b});
+  }
+  return batch;
+}
+
+TEST(Loss, ScaleGradientKeepsTheValueAndScalesTheGradient) {
+  const torch::Tensor x = torch::tensor({1.0f, -2.0f}, torch::requires_grad());
+  const torch::Tensor y = scale_gradient(x * x, 0.25);
+  EXPECT_TRUE(torch::allclose(y, torch::tensor({1.0f, 4.0f})));
+  y.sum().backward();
+  EXPECT_TRUE(torch::allclose(x.grad(), torch::tensor({0.5f, -1.0f})));  // 0.25 * 2x
+}
+
+// With K = 0 the loss is the weighted mean of value_loss_weight * CE(value) + CE(policy).
+TEST(Loss, InitialStepIsValueAndPolicyCrossEntropy) {
+  torch::manual_seed(3);
+  auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Batch batch = make_batch(2, 0, {2.0f, -1.0f});
+  batch.weights = {1.0f, 0.5f};
+  const LossTerms terms = muzero_loss(*net, batch, 0.25, torch::kCPU);
+
+  const NetworkOutput out = net->initial_inference(
+      torch::from_blob(batch.observations.data(), {2, 4}).clone());
+  const torch::Tensor value_target = scalar_to_support(torch::tensor({2.0f, -1.0f}), 10);
+  const torch::Tensor policy_target = torch::tensor({{0.3f, 0.7f}, {0.8f, 0.2f}});
+  const torch::Tensor value_ce = (-value_target * torch::log_softmax(out.value_logits, 1)).sum(1);
+  const torch::Tensor policy_ce = (-policy_target * torch::log_softmax(out.policy_logits, 1)).sum(1);
+  const double sample0 = 0.25 * value_ce[0].item<double>() + policy_ce[0].item<double>();
+  const double sample1 = 0.25 * value_ce[1].item<double>() + policy_ce[1].item<double>();
+  EXPECT_NEAR(terms.total.item<double>(), (sample0 * 1.0 + sample1 * 0.5) / 2, 1e-5);
+  EXPECT_NEAR(terms.reward.item<double>(), 0.0, 1e-9);
+  EXPECT_EQ(terms.value_errors.sizes(), (std::vector<int64_t>{2, 1}));
+}
+
+// The reward head only learns from unrolled steps, whose gradient is divided by gradient_scale:
+// doubling the scale halves that gradient exactly.
+TEST(Loss, UnrolledStepsAreScaledByTheGradientScale) {
+  torch::manual_seed(4);
+  auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  auto reward_head_gradient = [&](float scale) {
+    Batch batch = make_batch(2, 1, {1.0f, 3.0f});
+    batch.gradient_scales = {scale, scale};
+    net->zero_grad();
+    muzero_loss(*net, batch, 1.0, torch::kCPU).total.backward();
+    torch::Tensor g;
+    for (const auto& p : net->named_parameters()) {
+      if (p.key().rfind("dynamics_reward", 0) == 0) {
+        g = p.value().grad().clone();
+        break;
+      }
+    }
+    return g;
+  };
+  const torch::Tensor one = reward_head_gradient(1.0f);
+  const torch::Tensor two = reward_head_gradient(2.0f);
+  EXPECT_GT(one.abs().sum().item<float>(), 0.0f);
+  EXPECT_TRUE(torch::allclose(two * 2, one, 1e-5, 1e-7));
+}
+
+TEST(Trainer, OverfitsATinyBatch) {
+  torch::manual_seed(5);
+  TrainParams params;
+  params.lr_init = 0.01;
+  params.lr_decay_rate = 1.0;
+  Trainer trainer(make_network(NetworkParams{}, {1, 1, 4}, 2), params, torch::kCPU);
+  const Batch batch = make_batch(4, 2, {3.0f, -1.0f, 0.5f, 10.0f});
+  TrainStepResult first, last;
+  for (int i = 0; i < 800; ++i) {
+    last = trainer.train_step(batch);
+    if (i == 0) first = last;
+  }
+  EXPECT_LT(last.value_loss, 0.2 * first.value_loss);
+  for (float error : last.value_errors) EXPECT_LT(error, 0.2f);
+  // Cross-entropies cannot go below the entropy of their targets: reward 1 is split 0.585 /
+  // 0.415 over the support, and the policies 0.3/0.7 and 0.8/0.2. Both get close to it.
+  const torch::Tensor reward_target = scalar_to_support(torch::tensor({1.0f}), 10);
+  const double reward_entropy =
+      -(reward_target * torch::log(reward_target + 1e-12)).sum().item<double>();
+  EXPECT_NEAR(last.reward_loss, 2 * reward_entropy, 0.01);  // K = 2 unrolled steps
+  const double policy_entropy = 3 * (0.6109 + 0.5004) / 2;  // K + 1 steps, mean of both
+  EXPECT_LT(last.policy_loss, policy_entropy + 0.05);
+  EXPECT_GT(last.policy_loss, policy_entropy - 1e-3);
+}
+
+TEST(Trainer, LearningRateDecaysExponentially) {
+  TrainParams params;  // lr 0.02, decay 0.8 every 1000 steps
+  params.lr_decay_steps = 2;
+  Trainer trainer(make_network(NetworkParams{}, {1, 1, 4}, 2), params, torch::kCPU);
+  const Batch batch = make_batch(2, 1, {1.0f, 2.0f});
+  EXPECT_DOUBLE_EQ(trainer.train_step(batch).learning_rate, 0.02);
+  EXPECT_NEAR(trainer.train_step(batch).learning_rate, 0.02 * std::sqrt(0.8), 1e-12);
+  EXPECT_NEAR(trainer.learning_rate(), 0.02 * 0.8, 1e-12);
+}
+
+TEST(Trainer, CheckpointRestoresWeightsOptimizerAndStep) {
+  torch::manual_seed(6);
+  const auto path = std::filesystem::temp_directory_path() / "muzero_trainer_test.pt";
+  const Batch batch = make_batch(3, 2, {1.0f, 2.0f, 3.0f});
+  Trainer a(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
+  for (int i = 0; i < 3; ++i) a.train_step(batch);
+  a.save_checkpoint(path.string());
+  Trainer b(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
+  b.load_checkpoint(path.string());
+  EXPECT_EQ(b.steps(), 3);
+  // Same weights and the same Adam moments: the next step is identical.
+  const TrainStepResult next_a = a.train_step(batch);
+  const TrainStepResult next_b = b.train_step(batch);
+  EXPECT_DOUBLE_EQ(next_a.total_loss, next_b.total_loss);
+  EXPECT_EQ(next_a.value_errors, next_b.value_errors);
+  std::filesystem::remove(path);
+
+  std::ofstream(path) << "garbage";
+  EXPECT_THROW(b.load_checkpoint(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace muzero

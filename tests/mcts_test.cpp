@@ -1,0 +1,214 @@
+#include "self_play/mcts.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/stub_evaluator.h"
+
+namespace muzero {
+namespace {
+
+using testing::LatentPath;
+using testing::StubEvaluator;
+
+// The node reached from the root by `actions`.
+const Node& node_at(const SearchTree& tree, std::vector<Action> actions) {
+  const Node* node = &tree.nodes[0];
+  for (Action a : actions) {
+    const Node* next = nullptr;
+    for (int c = node->first_child; c < node->first_child + node->num_children; ++c) {
+      if (tree.nodes[c].action == a) next = &tree.nodes[c];
+    }
+    if (next == nullptr) throw std::logic_error("no such child");
+    node = next;
+  }
+  return *node;
+}
+
+SearchParams no_noise(int simulations, double discount) {
+  SearchParams p;
+  p.num_simulations = simulations;
+  p.discount = discount;
+  p.add_exploration_noise = false;
+  return p;
+}
+
+std::vector<SearchResult> search_one(BatchedSearch& search, Evaluator& evaluator,
+                                     std::vector<Action> legal, int to_play, std::uint64_t seed = 0) {
+  const std::vector<float> observation{0.0f};
+  SearchRoot root{observation, std::move(legal), to_play};
+  std::vector<std::mt19937_64> rngs{std::mt19937_64(seed)};
+  return search.run(evaluator, {&root, 1}, rngs);
+}
+
+// One player, 2 actions, discount 0.5, 4 simulations. Root priors 0.8 / 0.2 (logits ln 4, 0),
+// uniform below; every value is 0 and a transition by action 1 earns reward 1.
+// Worked by hand (pb_c(N) = ln((N + 19653) / 19652) + 1.25):
+//  1. N=0: all scores 0, tie to the higher prior: a0. [0] gets r=0, v=0.
+//  2. N=1: a0 = pb*1/2*0.8 + 0 = 0.50 > a1 = pb*1*0.2 = 0.25: a0; under [0] a tie: [0,0].
+//  3. N=2: a0 = pb*sqrt2/3*0.8 = 0.471 > a1 = 0.354; under [0]: [0,0] = 0.442, [0,1] = 0.884,
+//     so [0,1] (r=1). Backup: [0,1] value 0, [0] sum 1 (n 3), root sum 0.5 (n 3); Q range [0, 1].
+//  4. N=3: a0 = 0.433 + Q(0 + 0.5 * 1/3) = 0.600 > a1 = 0.433; under [0]: [0,1] = 0.541 + 1 beats
+//     [0,0] = 0.541; under [0,1] a tie: [0,1,0]. Backup adds 1 to [0] and 0.5 to the root.
+TEST(Mcts, OnePlayerTreeMatchesHandComputation) {
+  StubEvaluator evaluator(
+      2, [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath& p) { return p.actions.back() == 1 ? 1.0f : 0.0f; },
+      [](const LatentPath& p) {
+        return p.actions.empty() ? std::vector<float>{std::log(4.0f), 0.0f}
+                                 : std::vector<float>{0.0f, 0.0f};
+      });
+  BatchedSearch search(no_noise(4, 0.5), 1, 2);
+  const SearchResult result = search_one(search, evaluator, {0, 1}, 0)[0];
+  EXPECT_EQ(result.visit_counts, (std::vector<int>{4, 0}));
+  EXPECT_NEAR(result.root_value, 0.25, 1e-6);
+
+  const SearchTree& tree = search.trees()[0];
+  EXPECT_NEAR(node_at(tree, {0}).prior, 0.8, 1e-6);
+  EXPECT_EQ(node_at(tree, {0}).visit_count, 4);
+  EXPECT_NEAR(node_at(tree, {0}).value(), 0.5, 1e-9);
+  EXPECT_EQ(node_at(tree, {0, 0}).visit_count, 1);
+  EXPECT_EQ(node_at(tree, {0, 1}).visit_count, 2);
+  EXPECT_NEAR(node_at(tree, {0, 1}).reward, 1.0, 1e-9);
+  EXPECT_NEAR(node_at(tree, {0, 1}).value(), 0.0, 1e-9);
+  EXPECT_EQ(node_at(tree, {0, 1, 0}).visit_count, 1);
+}
+
+// Two players, 2 actions, discount 1, 3 simulations, uniform priors, no rewards. Values are for
+// the player to move at that state: v[0] = -1 (good for the root player), v[0,0] = 0.5,
+// v[0,1] = -1. Worked by hand:
+//  1. tie: a0. Backup: [0] sum -1; root sum +1; Q range [-1, 1].
+//  2. N=1: a0 = 0.313 + norm(-(-1)) = 1.313 > a1 = 0.625; under [0] a tie: [0,0] (player 0 to
+//     move, v 0.5). Backup: [0] sum -1.5 (n 2), root sum 1.5 (n 2).
+//  3. N=2: a0 = 0.295 + norm(0.75) = 1.170 > a1 = 0.884; under [0] (player 1 chooses):
+//     [0,0] = 0.442 + norm(-0.5) = 0.692 < [0,1] = 0.884. v[0,1] = -1 for player 0, so
+//     [0] gains +1 (sum -0.5) and the root -1 (sum 0.5, n 3).
+// Without the sign flips, step 2 would pick a1 (its value term for a0 would be norm(-1) = 0).
+TEST(Mcts, TwoPlayerTreeMatchesHandComputation) {
+  StubEvaluator evaluator(
+      2,
+      [](const LatentPath& p) {
+        if (p.actions == std::vector<Action>{0}) return -1.0f;
+        if (p.actions == std::vector<Action>{1}) return 1.0f;
+        if (p.actions == std::vector<Action>{0, 0}) return 0.5f;
+        if (p.actions == std::vector<Action>{0, 1}) return -1.0f;
+        return 0.0f;
+      },
+      [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath&) { return std::vector<float>{0.0f, 0.0f}; });
+  BatchedSearch search(no_noise(3, 1.0), 2, 2);
+  const SearchResult result = search_one(search, evaluator, {0, 1}, 0)[0];
+  EXPECT_EQ(result.visit_counts, (std::vector<int>{3, 0}));
+  EXPECT_NEAR(result.root_value, 0.5 / 3, 1e-6);
+
+  const SearchTree& tree = search.trees()[0];
+  EXPECT_EQ(node_at(tree, {0}).to_play, 1);
+  EXPECT_EQ(node_at(tree, {0, 0}).to_play, 0);
+  EXPECT_EQ(node_at(tree, {0}).visit_count, 3);
+  EXPECT_NEAR(node_at(tree, {0}).value_sum, -0.5, 1e-9);
+  EXPECT_EQ(node_at(tree, {0, 0}).visit_count, 1);
+  EXPECT_EQ(node_at(tree, {0, 1}).visit_count, 1);
+  EXPECT_NEAR(node_at(tree, {0, 1}).value_sum, -1.0, 1e-9);
+}
+
+// Illegal root actions get no child and no visit, even when the network likes them most; the
+// noise is spread over the legal actions only. Below the root every action is searched.
+TEST(Mcts, MasksIllegalActionsAtTheRoot) {
+  StubEvaluator evaluator(
+      3, [](const LatentPath&) { return 0.1f; }, [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath&) { return std::vector<float>{10.0f, 0.0f, 0.0f}; });
+  SearchParams params;
+  params.num_simulations = 20;
+  BatchedSearch search(params, 1, 3);
+  const SearchResult result = search_one(search, evaluator, {1, 2}, 0, 42)[0];
+  EXPECT_EQ(result.visit_counts[0], 0);
+  EXPECT_EQ(result.visit_counts[1] + result.visit_counts[2], 20);
+
+  const SearchTree& tree = search.trees()[0];
+  EXPECT_EQ(tree.nodes[0].num_children, 2);
+  double prior_sum = 0;
+  for (int c = 0; c < 2; ++c) prior_sum += tree.nodes[tree.nodes[0].first_child + c].prior;
+  EXPECT_NEAR(prior_sum, 1.0, 1e-6);
+  const Node& expanded = node_at(tree, {result.visit_counts[1] > 0 ? 1 : 2});
+  EXPECT_EQ(expanded.num_children, 3);  // no masking inside the tree
+}
+
+TEST(Mcts, DirichletNoiseChangesRootPriorsAndKeepsThemADistribution) {
+  StubEvaluator evaluator(
+      4, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath&) { return std::vector<float>{0.0f, 0.0f, 0.0f, 0.0f}; });
+  SearchParams params;
+  params.num_simulations = 1;
+  params.root_exploration_fraction = 0.25;
+  BatchedSearch search(params, 1, 4);
+  search_one(search, evaluator, {0, 1, 2, 3}, 0, 7);
+  const SearchTree& tree = search.trees()[0];
+  double sum = 0, max_deviation = 0;
+  for (int c = 1; c <= 4; ++c) {
+    const double prior = tree.nodes[c].prior;
+    sum += prior;
+    max_deviation = std::max(max_deviation, std::abs(prior - 0.25));
+    EXPECT_GE(prior, 0.75 * 0.25 - 1e-6);  // at least (1 - fraction) of the network prior
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-6);
+  EXPECT_GT(max_deviation, 1e-3);
+}
+
+// B roots searched together give exactly what each gives alone, with one network call per
+// simulation for all of them.
+TEST(Mcts, LockStepBatchEqualsSeparateSearches) {
+  auto hash = [](const LatentPath& p) {
+    double h = p.root * 7.0;
+    for (std::size_t i = 0; i < p.actions.size(); ++i) h += (p.actions[i] + 1) * (i + 1.3);
+    return h;
+  };
+  auto make_evaluator = [&] {
+    return StubEvaluator(
+        3, [&](const LatentPath& p) { return static_cast<float>(std::sin(hash(p))); },
+        [&](const LatentPath& p) { return static_cast<float>(0.5 * std::cos(hash(p))); },
+        [&](const LatentPath& p) {
+          const double h = hash(p);
+          return std::vector<float>{static_cast<float>(std::sin(h * 3)),
+                                    static_cast<float>(std::cos(h * 5)), 0.2f};
+        });
+  };
+  SearchParams params;
+  params.num_simulations = 30;
+  for (int players = 1; players <= 2; ++players) {
+    const std::vector<std::vector<float>> observations{{0.1f}, {0.2f}, {0.3f}};
+    const std::vector<std::vector<Action>> legal{{0, 1, 2}, {0, 2}, {1, 2}};
+    std::vector<SearchRoot> roots;
+    std::vector<std::mt19937_64> rngs;
+    for (int b = 0; b < 3; ++b) {
+      roots.push_back({observations[b], legal[b], b % players});
+      rngs.emplace_back(100 + b);
+    }
+    StubEvaluator batched_evaluator = make_evaluator();
+    BatchedSearch batched(params, players, 3);
+    const std::vector<SearchResult> together = batched.run(batched_evaluator, roots, rngs);
+    EXPECT_EQ(batched_evaluator.batch_sizes, std::vector<int>(31, 3));
+
+    for (int b = 0; b < 3; ++b) {
+      StubEvaluator single_evaluator = make_evaluator();
+      BatchedSearch single(params, players, 3);
+      std::vector<std::mt19937_64> one_rng{std::mt19937_64(100 + b)};
+      const SearchResult alone = single.run(single_evaluator, {&roots[b], 1}, one_rng)[0];
+      EXPECT_EQ(alone.visit_counts, together[b].visit_counts) << "root " << b;
+      EXPECT_FLOAT_EQ(alone.root_value, together[b].root_value) << "root " << b;
+      EXPECT_FLOAT_EQ(alone.predicted_value, together[b].predicted_value);
+    }
+  }
+}
+
+TEST(Mcts, MinMaxStatsNormalizeOnlyOnceARangeIsKnown) {
+  MinMaxStats stats;
+  EXPECT_DOUBLE_EQ(stats.normalize(0.3), 0.3);
+  stats.update(2.0);
+  EXPECT_DOUBLE_EQ(stats.normalize(0.3), 0.3);
+  stats.update(-2.0);
+  EXPECT_DOUBLE_EQ(stats.normalize(1.0), 0.75);
+}
+
+}  // namespace
+}  // namespace muzero

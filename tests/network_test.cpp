@@ -1,0 +1,113 @@
+#include "models/network.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "models/support.h"
+#include "models/math_threads.h"
+#include "models/torch_evaluator.h"
+#include "trainer/trainer.h"
+
+namespace muzero {
+namespace {
+
+NetworkParams residual_params() {
+  NetworkParams p;
+  p.type = "residual";
+  p.channels = 4;
+  p.reduced_channels_reward = 2;
+  p.reduced_channels_value = 2;
+  p.reduced_channels_policy = 2;
+  p.support_size = 5;
+  return p;
+}
+
+TEST(Network, ShapesAndScaledHiddenStatesForBothVariants) {
+  torch::manual_seed(0);
+  const ObservationShape shape{3, 3, 3};
+  for (const NetworkParams& params : {NetworkParams{}, residual_params()}) {
+    auto net = make_network(params, shape, 9);
+    const int support = 2 * params.support_size + 1;
+    const NetworkOutput initial = net->initial_inference(torch::randn({5, 3, 3, 3}));
+    EXPECT_EQ(initial.value_logits.sizes(), (std::vector<int64_t>{5, support}));
+    EXPECT_EQ(initial.policy_logits.sizes(), (std::vector<int64_t>{5, 9}));
+    EXPECT_FALSE(initial.reward_logits.defined());
+    const NetworkOutput next =
+        net->recurrent_inference(initial.hidden_state, torch::tensor({0, 1, 2, 3, 8}));
+    EXPECT_EQ(next.reward_logits.sizes(), (std::vector<int64_t>{5, support}));
+    EXPECT_EQ(next.hidden_state.sizes(), initial.hidden_state.sizes());
+    for (const torch::Tensor& h : {initial.hidden_state, next.hidden_state}) {
+      // Min-max scaled per sample (per channel for the residual network): exactly [0, 1].
+      const torch::Tensor flat = h.dim() == 2 ? h.unsqueeze(1) : h.flatten(2);
+      EXPECT_NEAR(std::get<0>(flat.min(2)).abs().max().item<float>(), 0.0f, 1e-6) << params.type;
+      EXPECT_NEAR(std::get<0>(flat.max(2)).min().item<float>(), 1.0f, 1e-4) << params.type;
+    }
+  }
+}
+
+TEST(Network, WeightsRoundTripAndRefuseAnotherArchitecture) {
+  torch::manual_seed(1);
+  NetworkParams params;
+  auto a = make_network(params, {1, 1, 4}, 2);
+  auto b = make_network(params, {1, 1, 4}, 2);
+  const torch::Tensor obs = torch::randn({3, 1, 1, 4});
+  EXPECT_FALSE(torch::allclose(a->initial_inference(obs).value_logits,
+                               b->initial_inference(obs).value_logits));
+  deserialize_weights(*b, serialize_weights(*a));
+  EXPECT_TRUE(torch::equal(a->initial_inference(obs).value_logits,
+                           b->initial_inference(obs).value_logits));
+
+  NetworkParams wider = params;
+  wider.encoding_size = 12;
+  auto other = make_network(wider, {1, 1, 4}, 2);
+  EXPECT_THROW(deserialize_weights(*other, serialize_weights(*a)), std::runtime_error);
+  EXPECT_THROW(deserialize_weights(*other, "not a checkpoint"), std::runtime_error);
+}
+
+// The evaluator gives the search the network's own numbers, and recurrent inference from a pooled
+// slot equals running the dynamics on the hidden state directly.
+TEST(TorchEvaluator, MatchesDirectNetworkCalls) {
+  torch::manual_seed(2);
+  auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  TorchEvaluator evaluator(net, {1, 1, 4}, torch::kCPU);
+  evaluator.reserve_states(8);
+  const std::vector<float> observations{0.1f, 0.2f, 0.3f, 0.4f, -0.1f, 0.0f, 0.5f, 1.0f};
+  InferenceOutputs initial, recurrent;
+  const std::vector<int> root_slots{3, 6};
+  evaluator.initial_inference(observations, root_slots, initial);
+  const std::vector<int> parents{6, 3}, children{0, 1};
+  const std::vector<Action> actions{1, 0};
+  evaluator.recurrent_inference(parents, actions, children, recurrent);
+
+  torch::NoGradGuard no_grad;
+  const torch::Tensor obs = torch::tensor(observations).view({2, 1, 1, 4});
+  const NetworkOutput direct = net->initial_inference(obs);
+  const torch::Tensor values = support_to_scalar(direct.value_logits, 10);
+  EXPECT_NEAR(initial.values[1], values[1].item<float>(), 1e-6);
+  EXPECT_NEAR(initial.policy_logits[3], direct.policy_logits[1][1].item<float>(), 1e-6);
+  const NetworkOutput step =
+      net->recurrent_inference(direct.hidden_state.flip(0), torch::tensor({1, 0}));
+  const torch::Tensor rewards = support_to_scalar(step.reward_logits, 10);
+  EXPECT_NEAR(recurrent.rewards[0], rewards[0].item<float>(), 1e-6);
+  EXPECT_NEAR(recurrent.rewards[1], rewards[1].item<float>(), 1e-6);
+  EXPECT_NEAR(recurrent.values[0], support_to_scalar(step.value_logits, 10)[0].item<float>(), 1e-6);
+  EXPECT_EQ(evaluator.calls(), 2);
+  EXPECT_EQ(evaluator.inferences(), 4);
+}
+
+}  // namespace
+}  // namespace muzero
+
+namespace muzero {
+namespace {
+
+// The set-up installs OpenBLAS; LibTorch must actually be running on it after a matrix product.
+TEST(MathLibrary, LibTorchUsesOpenBlas) {
+  const torch::Tensor a = torch::randn({64, 64});
+  EXPECT_GT(torch::mm(a, a).abs().sum().item<float>(), 0.0f);
+  EXPECT_NE(loaded_blas_library().find("openblas"), std::string::npos)
+      << "loaded BLAS: '" << loaded_blas_library() << "'";
+}
+
+}  // namespace
+}  // namespace muzero

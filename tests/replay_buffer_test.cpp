@@ -1,0 +1,140 @@
+#include "replay_buffer/replay_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "tests/history_builder.h"
+
+namespace muzero {
+namespace {
+
+using testing::make_history;
+
+ReplayParams params_with(bool prioritized, int window = 10) {
+  ReplayParams p;
+  p.window_size = window;
+  p.prioritized = prioritized;
+  p.priority_alpha = 0.5;
+  p.targets.num_unroll_steps = 0;
+  p.targets.td_steps = 10;
+  p.targets.discount = 1.0;
+  return p;
+}
+
+TEST(ReplayBuffer, InitialPrioritiesAreValueErrorsToTheAlpha) {
+  ReplayBuffer buffer(params_with(true));
+  // Targets (td 10, discount 1): position 0 -> 1 + 1 = 2, position 1 -> 1.
+  const GameId id = buffer.add(make_history({0, 1, 1}, {0, 0, 0}, {6, 10}));
+  const GameHistory* game = buffer.find(id);
+  ASSERT_NE(game, nullptr);
+  EXPECT_FLOAT_EQ(game->priorities[0], 2.0f);  // sqrt(|6 - 2|)
+  EXPECT_FLOAT_EQ(game->priorities[1], 3.0f);  // sqrt(|10 - 1|)
+  EXPECT_FLOAT_EQ(game->game_priority, 3.0f);
+}
+
+TEST(ReplayBuffer, EvictsTheOldestGamesBeyondTheWindow) {
+  ReplayBuffer buffer(params_with(true, 2));
+  buffer.add(make_history({0, 1}, {0, 0}, {1}));
+  buffer.add(make_history({0, 1, 1}, {0, 0, 0}, {1, 1}));
+  const GameId third = buffer.add(make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {1, 1, 1}));
+  EXPECT_EQ(buffer.num_games(), 2);
+  EXPECT_EQ(buffer.num_positions(), 5);
+  EXPECT_EQ(buffer.total_games_added(), 3);
+  EXPECT_EQ(buffer.find(0), nullptr);
+  ASSERT_NE(buffer.find(third), nullptr);
+  EXPECT_EQ(buffer.find(third)->num_moves(), 3);
+  // An update for an evicted game is ignored rather than applied to another game.
+  const std::vector<float> before = buffer.find(1)->priorities;
+  const std::vector<SampledPosition> stale{{0, 0}};
+  const std::vector<float> error{100.0f};
+  buffer.update_priorities(stale, error, 0);
+  EXPECT_EQ(buffer.find(1)->priorities, before);
+  EXPECT_LT(buffer.find(third)->game_priority, 10.0f);
+}
+
+// Game A has position priorities {2, 4}, game B {1, 3, 1} (set through update_priorities with
+// alpha 0.5). P(game) = max priority / 7, P(position | game) = priority / game sum; 20000
+// samples land within 5 standard deviations of that, and weights are 1 / (N P) over their max.
+TEST(ReplayBuffer, PrioritizedSamplingFrequenciesAndWeights) {
+  ReplayBuffer buffer(params_with(true));
+  const GameId a = buffer.add(make_history({0, 0, 0}, {0, 0, 0}, {0, 0}));
+  const GameId b = buffer.add(make_history({0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0}));
+  const std::vector<SampledPosition> positions{{a, 0}, {a, 1}, {b, 0}, {b, 1}, {b, 2}};
+  const std::vector<float> errors{4, 16, 1, 9, 1};
+  buffer.update_priorities(positions, errors, 0);
+  EXPECT_FLOAT_EQ(buffer.find(a)->game_priority, 4.0f);
+  EXPECT_FLOAT_EQ(buffer.find(b)->game_priority, 3.0f);
+
+  const std::map<std::pair<GameId, int>, double> expected{
+      {{a, 0}, 4.0 / 7 * 2 / 6}, {{a, 1}, 4.0 / 7 * 4 / 6}, {{b, 0}, 3.0 / 7 * 1 / 5},
+      {{b, 1}, 3.0 / 7 * 3 / 5}, {{b, 2}, 3.0 / 7 * 1 / 5}};
+  std::mt19937_64 rng(5);
+  const int n = 20000;
+  const Batch batch = buffer.sample(n, rng);
+  std::map<std::pair<GameId, int>, int> counts;
+  for (int i = 0; i < n; ++i) {
+    const auto key = std::make_pair(batch.positions[i].game_id, batch.positions[i].position);
+    ++counts[key];
+    const double weight = (3.0 / 7 * 1 / 5) / expected.at(key);  // normalised by the max weight
+    EXPECT_NEAR(batch.weights[i], weight, 1e-5);
+    EXPECT_FLOAT_EQ(batch.observations[i], static_cast<float>(key.second));
+  }
+  for (const auto& [key, p] : expected) {
+    const double sigma = std::sqrt(n * p * (1 - p));
+    EXPECT_NEAR(counts[key], n * p, 5 * sigma) << "game " << key.first << " pos " << key.second;
+  }
+}
+
+TEST(ReplayBuffer, UniformSamplingWithoutPriorities) {
+  ReplayBuffer buffer(params_with(false));
+  const GameId a = buffer.add(make_history({0, 0}, {0, 0}, {5}));
+  const GameId b = buffer.add(make_history({0, 0, 0, 0}, {0, 0, 0, 0}, {0, 7, 0}));
+  std::mt19937_64 rng(9);
+  const int n = 12000;
+  const Batch batch = buffer.sample(n, rng);
+  int in_a = 0;
+  for (int i = 0; i < n; ++i) {
+    EXPECT_FLOAT_EQ(batch.weights[i], 1.0f);
+    if (batch.positions[i].game_id == a) ++in_a;
+  }
+  EXPECT_NEAR(in_a, n / 2, 5 * std::sqrt(n * 0.25));
+  (void)b;
+}
+
+TEST(ReplayBuffer, PriorityUpdatesCoverTheUnrolledStepsInsideTheGame) {
+  ReplayParams p = params_with(true);
+  ReplayBuffer buffer(p);
+  const GameId id = buffer.add(make_history({0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0}));
+  const std::vector<SampledPosition> positions{{id, 1}};
+  const std::vector<float> errors{4, 9, 100};  // K = 2: positions 1, 2 and (outside) 3
+  const float before = buffer.find(id)->priorities[0];
+  buffer.update_priorities(positions, errors, 2);
+  const GameHistory* game = buffer.find(id);
+  EXPECT_FLOAT_EQ(game->priorities[0], before);
+  EXPECT_FLOAT_EQ(game->priorities[1], 2.0f);
+  EXPECT_FLOAT_EQ(game->priorities[2], 3.0f);
+  EXPECT_FLOAT_EQ(game->game_priority, 3.0f);
+}
+
+TEST(ReplayBuffer, BatchHoldsTargetsForEverySample) {
+  ReplayParams p = params_with(true);
+  p.targets.num_unroll_steps = 2;
+  ReplayBuffer buffer(p);
+  buffer.add(make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
+  std::mt19937_64 rng(1);
+  const Batch batch = buffer.sample(16, rng);
+  EXPECT_EQ(batch.batch_size, 16);
+  EXPECT_EQ(batch.actions.size(), 16u * 3);
+  EXPECT_EQ(batch.target_policies.size(), 16u * 3 * 2);
+  for (int i = 0; i < 16; ++i) {
+    const int position = batch.positions[i].position;
+    // Target value at step 0 is the number of remaining rewards (discount 1, td 10).
+    EXPECT_FLOAT_EQ(batch.target_values[i * 3], static_cast<float>(3 - position));
+    EXPECT_FLOAT_EQ(batch.gradient_scales[i], std::min(2.0f, 4.0f - position));
+  }
+}
+
+}  // namespace
+}  // namespace muzero

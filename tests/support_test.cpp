@@ -1,0 +1,58 @@
+#include "models/support.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace muzero {
+namespace {
+
+TEST(Support, TransformValuesByHand) {
+  EXPECT_DOUBLE_EQ(value_transform(0.0), 0.0);
+  EXPECT_NEAR(value_transform(3.0), 1.0 + 0.003, 1e-12);     // sqrt(4) - 1 + 0.001 * 3
+  EXPECT_NEAR(value_transform(-8.0), -(2.0 + 0.008), 1e-12);  // -(sqrt(9) - 1) - 0.008
+  EXPECT_NEAR(value_transform(99.0), 9.0 + 0.099, 1e-12);
+}
+
+TEST(Support, InverseTransformIsExact) {
+  for (double x = -600.0; x <= 600.0; x += 0.37) {
+    EXPECT_NEAR(inverse_value_transform(value_transform(x)), x, 1e-9 * std::max(1.0, std::abs(x)));
+  }
+  for (double y = -30.0; y <= 30.0; y += 0.11) {
+    EXPECT_NEAR(value_transform(inverse_value_transform(y)), y, 1e-9 * std::max(1.0, std::abs(y)));
+  }
+}
+
+TEST(Support, ScalarToSupportSplitsBetweenNeighbours) {
+  // h(x) = 2.5 for x = inverse(2.5): weight 0.5 on +2 and +3 (indices 12, 13 of 21).
+  const double x = inverse_value_transform(2.5);
+  const torch::Tensor s = scalar_to_support(torch::tensor({static_cast<float>(x)}), 10);
+  ASSERT_EQ(s.sizes(), (std::vector<int64_t>{1, 21}));
+  EXPECT_NEAR(s[0][12].item<float>(), 0.5, 1e-4);
+  EXPECT_NEAR(s[0][13].item<float>(), 0.5, 1e-4);
+  EXPECT_NEAR(s.sum().item<float>(), 1.0, 1e-6);
+
+  const torch::Tensor zero = scalar_to_support(torch::zeros({2, 3}), 10);
+  ASSERT_EQ(zero.sizes(), (std::vector<int64_t>{2, 3, 21}));
+  EXPECT_FLOAT_EQ(zero[1][2][10].item<float>(), 1.0f);
+  EXPECT_FLOAT_EQ(zero.sum().item<float>(), 6.0f);
+
+  // Beyond the support: all weight on the end.
+  const torch::Tensor big = scalar_to_support(torch::tensor({1e6f, -1e6f}), 10);
+  EXPECT_FLOAT_EQ(big[0][20].item<float>(), 1.0f);
+  EXPECT_FLOAT_EQ(big[1][0].item<float>(), 1.0f);
+}
+
+TEST(Support, RoundTripThroughLogits) {
+  // Within the support: h(110) = 9.65 < 10.
+  const torch::Tensor x = torch::tensor({-100.0f, -7.5f, -1.0f, 0.0f, 0.3f, 1.0f, 42.0f, 110.0f});
+  const torch::Tensor logits = torch::log(scalar_to_support(x, 10) + 1e-12);
+  const torch::Tensor back = support_to_scalar(logits, 10);
+  for (int i = 0; i < x.size(0); ++i) {
+    EXPECT_NEAR(back[i].item<float>(), x[i].item<float>(), 1e-3 * std::max(1.0f, std::abs(x[i].item<float>())));
+  }
+}
+
+}  // namespace
+}  // namespace muzero

@@ -1,0 +1,80 @@
+#include "replay_buffer/targets.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/history_builder.h"
+
+namespace muzero {
+namespace {
+
+using testing::make_history;
+
+// One player, 4 moves: rewards r1..r4 = 1, 2, 3, 4; root values 10, 20, 30, 40; discount 0.5.
+TEST(ValueTarget, OnePlayerByHand) {
+  const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  // td 2 from 0: 1 + 0.5 * 2 + 0.25 * root[2] = 1 + 1 + 7.5
+  EXPECT_FLOAT_EQ(value_target(h, 0, 2, 0.5), 9.5f);
+  // td 2 from 1: 2 + 0.5 * 3 + 0.25 * 40
+  EXPECT_FLOAT_EQ(value_target(h, 1, 2, 0.5), 13.5f);
+  // td 2 from 2 reaches the end: no bootstrap, 3 + 0.5 * 4
+  EXPECT_FLOAT_EQ(value_target(h, 2, 2, 0.5), 5.0f);
+  EXPECT_FLOAT_EQ(value_target(h, 3, 2, 0.5), 4.0f);
+  // At and past the end of the game: 0.
+  EXPECT_FLOAT_EQ(value_target(h, 4, 2, 0.5), 0.0f);
+  EXPECT_FLOAT_EQ(value_target(h, 7, 2, 0.5), 0.0f);
+  // td 1, discount 1: one reward plus the next root value.
+  EXPECT_FLOAT_EQ(value_target(h, 0, 1, 1.0), 1.0f + 20.0f);
+}
+
+// Two players alternating, player 1 wins with the 4th move (reward at index 4, earned by the
+// player who moved at position 3). Root values are for the player to move there.
+TEST(ValueTarget, TwoPlayersFlipSigns) {
+  const GameHistory h = make_history({0, 0, 0, 0, 1}, {0, 1, 0, 1, 0}, {0.1f, 0.2f, 0.3f, 0.4f});
+  // td 2 from 0 bootstraps from position 2, same player: +0.3.
+  EXPECT_FLOAT_EQ(value_target(h, 0, 2, 1.0), 0.3f);
+  // td 3 from 0 bootstraps from position 3, the opponent's: -0.4.
+  EXPECT_FLOAT_EQ(value_target(h, 0, 3, 1.0), -0.4f);
+  // From position 2 (player 0): the opponent's winning reward counts -1.
+  EXPECT_FLOAT_EQ(value_target(h, 2, 2, 1.0), -1.0f);
+  // From position 3 (player 1, who then wins): +1.
+  EXPECT_FLOAT_EQ(value_target(h, 3, 5, 1.0), 1.0f);
+  // From position 1 (player 1), td 2: bootstrap from position 3, same player: +0.4.
+  EXPECT_FLOAT_EQ(value_target(h, 1, 2, 1.0), 0.4f);
+  // Discounting applies per step: td 10 from 1 with discount 0.9: reward at index 4 is 2 steps
+  // after the first reward, earned by player 1 = the player at position 1: +0.81.
+  EXPECT_NEAR(value_target(h, 1, 10, 0.9), 0.81f, 1e-6);
+}
+
+TEST(MakeTargets, UnrollsPastTheEndIntoAnAbsorbingState) {
+  const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  TargetParams params;
+  params.num_unroll_steps = 3;
+  params.td_steps = 2;
+  params.discount = 0.5;
+  std::mt19937_64 rng(0);
+  std::vector<std::int64_t> actions(4);
+  std::vector<float> values(4), rewards(4), policies(8);
+  const float scale = make_targets(h, 2, params, rng, actions, values, rewards, policies);
+  EXPECT_FLOAT_EQ(scale, 3.0f);  // min(K = 3, moves + 1 - position = 3)
+  // Positions 2 and 3 are in the game, 4 is the terminal state, 5 is past it.
+  EXPECT_EQ(std::vector<float>(values.begin(), values.end()), (std::vector<float>{5, 4, 0, 0}));
+  // rewards[k] is the reward for reaching position 2 + k: r2, r3, r4, then nothing.
+  EXPECT_EQ(std::vector<float>(rewards.begin(), rewards.end()), (std::vector<float>{2, 3, 4, 0}));
+  // actions[k] led to position 2 + k: moves 1, 2, 3 were actions 1 % 2, 2 % 2, 3 % 2.
+  EXPECT_EQ(actions[0], 1);
+  EXPECT_EQ(actions[1], 0);
+  EXPECT_EQ(actions[2], 1);
+  EXPECT_GE(actions[3], 0);
+  EXPECT_LT(actions[3], 2);
+  // Search policies for positions 2, 3; uniform after the end.
+  EXPECT_EQ(policies, (std::vector<float>{1, 0, 0, 1, 0.5f, 0.5f, 0.5f, 0.5f}));
+
+  // From the start the whole unroll lies in the game.
+  const float early = make_targets(h, 0, params, rng, actions, values, rewards, policies);
+  EXPECT_FLOAT_EQ(early, 3.0f);
+  EXPECT_FLOAT_EQ(rewards[1], 1.0f);
+  EXPECT_FLOAT_EQ(values[0], 9.5f);
+}
+
+}  // namespace
+}  // namespace muzero

@@ -1,0 +1,150 @@
+#include "games/tictactoe.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+namespace muzero {
+namespace {
+
+void play(TicTacToe& game, std::initializer_list<Action> moves) {
+  for (Action a : moves) game.step(a);
+}
+
+TEST(TicTacToe, DetectsEveryLineAndRewardsTheMover) {
+  const std::vector<std::array<int, 3>> lines = {{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {0, 3, 6},
+                                                 {1, 4, 7}, {2, 5, 8}, {0, 4, 8}, {2, 4, 6}};
+  for (const auto& line : lines) {
+    // Player 0 takes the line; player 1 plays the first free cells off it.
+    TicTacToe game;
+    game.reset(0);
+    std::vector<Action> others;
+    for (Action a = 0; a < 9; ++a) {
+      if (a != line[0] && a != line[1] && a != line[2]) others.push_back(a);
+    }
+    StepResult last;
+    for (int i = 0; i < 3; ++i) {
+      last = game.step(line[i]);
+      if (i < 2) {
+        ASSERT_FALSE(last.done);
+        EXPECT_FLOAT_EQ(last.reward, 0.0f);
+        game.step(others[i]);
+      }
+    }
+    EXPECT_TRUE(last.done) << line[0] << line[1] << line[2];
+    EXPECT_FLOAT_EQ(last.reward, 1.0f);
+    EXPECT_EQ(game.winner(), 0);
+    EXPECT_TRUE(game.legal_actions().empty());
+  }
+}
+
+TEST(TicTacToe, SecondPlayerCanWinAndAFullBoardIsADraw) {
+  TicTacToe game;
+  game.reset(0);
+  play(game, {0, 3, 1, 4, 8});
+  const StepResult win = game.step(5);
+  EXPECT_TRUE(win.done);
+  EXPECT_FLOAT_EQ(win.reward, 1.0f);
+  EXPECT_EQ(game.winner(), 1);
+
+  game.reset(0);
+  // X O X / X O O / O X X: nobody has a line.
+  play(game, {0, 1, 2, 4, 3, 5, 7, 6});
+  const StepResult draw = game.step(8);
+  EXPECT_TRUE(draw.done);
+  EXPECT_FLOAT_EQ(draw.reward, 0.0f);
+  EXPECT_EQ(game.winner(), -1);
+}
+
+TEST(TicTacToe, RefusesIllegalMovesAndListsLegalOnes) {
+  TicTacToe game;
+  game.reset(0);
+  play(game, {4});
+  EXPECT_THROW(game.step(4), std::invalid_argument);
+  EXPECT_THROW(game.step(9), std::invalid_argument);
+  EXPECT_THROW(game.step(-1), std::invalid_argument);
+  EXPECT_EQ(game.legal_actions(), (std::vector<Action>{0, 1, 2, 3, 5, 6, 7, 8}));
+  EXPECT_EQ(game.to_play(), 1);
+}
+
+TEST(TicTacToe, ObservationIsFromThePlayerToMove) {
+  TicTacToe game;
+  game.reset(0);
+  play(game, {0});  // X at a1, O to move
+  const std::vector<float> obs = game.observation();
+  ASSERT_EQ(obs.size(), 27u);
+  EXPECT_FLOAT_EQ(obs[0], 0.0f);      // own plane: O has nothing
+  EXPECT_FLOAT_EQ(obs[9 + 0], 1.0f);  // opponent plane: X at cell 0
+  for (int i = 0; i < 9; ++i) EXPECT_FLOAT_EQ(obs[18 + i], -1.0f);  // player 1 to move
+  play(game, {4});
+  const std::vector<float> next = game.observation();
+  EXPECT_FLOAT_EQ(next[0], 1.0f);
+  EXPECT_FLOAT_EQ(next[9 + 4], 1.0f);
+  EXPECT_FLOAT_EQ(next[18], 1.0f);
+}
+
+TEST(TicTacToe, ActionStringsRoundTrip) {
+  TicTacToe game;
+  for (Action a = 0; a < 9; ++a) EXPECT_EQ(game.action_from_string(game.action_to_string(a)), a);
+  EXPECT_EQ(game.action_to_string(5), "c2");
+  EXPECT_FALSE(game.action_from_string("d1"));
+  EXPECT_FALSE(game.action_from_string("a4"));
+  EXPECT_FALSE(game.action_from_string("a"));
+}
+
+TEST(TicTacToe, SolvedValuesOfKnownPositions) {
+  TicTacToe game;
+  game.reset(0);
+  EXPECT_EQ(game.solved_value(), 0);  // perfect play draws
+  play(game, {0, 1});                 // X corner, O edge next to it: X wins
+  EXPECT_EQ(game.solved_value(), 1);
+  play(game, {4, 2});                 // X centre, O blocks... X threatens 8
+  EXPECT_EQ(game.solved_value(), 1);
+  EXPECT_EQ(game.expert_action(), 8);  // X completes the diagonal 0-4-8
+}
+
+// Every sequence of opponent moves, against the expert in either seat: the expert never loses.
+TEST(TicTacToe, ExpertNeverLosesAgainstAnyMoveSequence) {
+  for (int expert_player = 0; expert_player < 2; ++expert_player) {
+    int games = 0, expert_wins = 0;
+    std::function<void(const TicTacToe&)> explore = [&](const TicTacToe& state) {
+      if (state.is_terminal()) {
+        ++games;
+        ASSERT_NE(state.winner(), 1 - expert_player) << state.render();
+        if (state.winner() == expert_player) ++expert_wins;
+        return;
+      }
+      if (state.to_play() == expert_player) {
+        TicTacToe next = state;
+        next.step(*state.expert_action());
+        explore(next);
+      } else {
+        for (Action a : state.legal_actions()) {
+          TicTacToe next = state;
+          next.step(a);
+          explore(next);
+        }
+      }
+    };
+    TicTacToe start;
+    start.reset(0);
+    explore(start);
+    EXPECT_GT(games, 50) << "explored too few games";
+    EXPECT_GT(expert_wins, games / 2) << "the expert should punish most opponent mistakes";
+  }
+}
+
+TEST(TicTacToe, CloneIsIndependent) {
+  TicTacToe game;
+  game.reset(0);
+  play(game, {4});
+  auto copy = game.clone();
+  copy->step(0);
+  EXPECT_EQ(game.legal_actions().size(), 8u);
+  EXPECT_EQ(copy->legal_actions().size(), 7u);
+  EXPECT_EQ(game.to_play(), 1);
+  EXPECT_EQ(copy->to_play(), 0);
+}
+
+}  // namespace
+}  // namespace muzero

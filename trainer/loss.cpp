@@ -1,0 +1,86 @@
+#include "trainer/loss.h"
+
+#include <torch/torch.h>
+
+#include "models/support.h"
+
+namespace muzero {
+namespace {
+
+torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& target) {
+  return (-target * torch::log_softmax(logits, 1)).sum(1);
+}
+
+template <typename T>
+torch::Tensor to_tensor(const std::vector<T>& data, std::vector<int64_t> shape,
+                        torch::Dtype dtype, torch::Device device) {
+  return torch::from_blob(const_cast<T*>(data.data()), shape, dtype).to(device);
+}
+
+}  // namespace
+
+torch::Tensor scale_gradient(const torch::Tensor& x, double scale) {
+  return x * scale + x.detach() * (1.0 - scale);
+}
+
+torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale) {
+  return x * scale + x.detach() * (1.0 - scale);
+}
+
+LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_loss_weight,
+                      torch::Device device) {
+  const int64_t B = batch.batch_size;
+  const int64_t K = batch.num_unroll_steps;
+  const int64_t A = batch.action_space_size;
+  const int support = network.support_size();
+  const torch::Tensor observations =
+      to_tensor(batch.observations, {B, batch.observation_size}, torch::kFloat, device);
+  const torch::Tensor actions = to_tensor(batch.actions, {B, K + 1}, torch::kLong, device);
+  const torch::Tensor target_values =
+      to_tensor(batch.target_values, {B, K + 1}, torch::kFloat, device);
+  const torch::Tensor target_rewards =
+      to_tensor(batch.target_rewards, {B, K + 1}, torch::kFloat, device);
+  const torch::Tensor target_policies =
+      to_tensor(batch.target_policies, {B, K + 1, A}, torch::kFloat, device);
+  const torch::Tensor gradient_scales =
+      to_tensor(batch.gradient_scales, {B}, torch::kFloat, device);
+  const torch::Tensor weights = to_tensor(batch.weights, {B}, torch::kFloat, device);
+
+  const torch::Tensor value_support = scalar_to_support(target_values, support);
+  const torch::Tensor reward_support = scalar_to_support(target_rewards, support);
+
+  NetworkOutput output = network.initial_inference(observations);
+  torch::Tensor value_loss = cross_entropy(output.value_logits, value_support.select(1, 0));
+  torch::Tensor reward_loss = torch::zeros({B}, value_loss.options());
+  torch::Tensor policy_loss = cross_entropy(output.policy_logits, target_policies.select(1, 0));
+  std::vector<torch::Tensor> predicted_values{output.value_logits.detach()};
+
+  const torch::Tensor step_scale = 1.0 / gradient_scales;
+  torch::Tensor hidden = output.hidden_state;
+  for (int64_t k = 1; k <= K; ++k) {
+    output = network.recurrent_inference(hidden, actions.select(1, k));
+    hidden = scale_gradient(output.hidden_state, 0.5);
+    value_loss = value_loss + scale_gradient(
+                                  cross_entropy(output.value_logits, value_support.select(1, k)),
+                                  step_scale);
+    reward_loss = reward_loss + scale_gradient(cross_entropy(output.reward_logits,
+                                                             reward_support.select(1, k)),
+                                               step_scale);
+    policy_loss = policy_loss + scale_gradient(cross_entropy(output.policy_logits,
+                                                             target_policies.select(1, k)),
+                                               step_scale);
+    predicted_values.push_back(output.value_logits.detach());
+  }
+
+  LossTerms terms;
+  const torch::Tensor per_sample = value_loss * value_loss_weight + reward_loss + policy_loss;
+  terms.total = (per_sample * weights).mean();
+  terms.value = value_loss.detach().mean();
+  terms.reward = reward_loss.detach().mean();
+  terms.policy = policy_loss.detach().mean();
+  const torch::Tensor predicted = support_to_scalar(torch::stack(predicted_values, 1), support);
+  terms.value_errors = (predicted - target_values).abs();
+  return terms;
+}
+
+}  // namespace muzero

@@ -1,0 +1,58 @@
+#pragma once
+// Gradient steps on sampled batches: Adam or SGD with momentum, L2 weight decay, and the
+// learning rate lr_init * lr_decay_rate ^ (step / lr_decay_steps) as in muzero-general.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "models/network.h"
+#include "replay_buffer/batch.h"
+
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace muzero {
+
+struct TrainParams {
+  std::string optimizer = "adam";  // or "sgd"
+  double lr_init = 0.02;
+  double lr_decay_rate = 0.8;
+  int lr_decay_steps = 1000;
+  double weight_decay = 1e-4;
+  double momentum = 0.9;  // SGD only
+  double value_loss_weight = 1.0;
+};
+
+struct TrainStepResult {
+  double total_loss = 0, value_loss = 0, reward_loss = 0, policy_loss = 0;
+  double learning_rate = 0;
+  std::vector<float> value_errors;  // B x (K+1), for ReplayBuffer::update_priorities
+};
+
+class Trainer {
+ public:
+  Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, torch::Device device);
+  ~Trainer();
+
+  TrainStepResult train_step(const Batch& batch);
+  double learning_rate() const;
+  long steps() const { return steps_; }
+
+  // Network, optimizer state and step count; written to a temporary file, then renamed.
+  void save_checkpoint(const std::string& path) const;
+  void load_checkpoint(const std::string& path);
+
+  MuZeroNetwork& network() { return *network_; }
+
+ private:
+  std::shared_ptr<MuZeroNetwork> network_;
+  TrainParams params_;
+  torch::Device device_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  long steps_ = 0;
+};
+
+}  // namespace muzero
