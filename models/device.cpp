@@ -11,8 +11,9 @@ torch::Device select_device(const std::string& name) {
   if (name == "auto") return torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
   if (name == "cuda") {
     if (!torch::cuda::is_available()) {
-      throw std::runtime_error("device 'cuda' was requested but LibTorch sees no CUDA GPU "
-                               "(use device: auto or cpu)");
+      throw std::runtime_error(
+          "device 'cuda' was requested but LibTorch sees no CUDA GPU "
+          "(use device: auto or cpu)");
     }
     return torch::kCUDA;
   }

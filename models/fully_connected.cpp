@@ -18,12 +18,12 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
     dynamics_state_ = register_module(
         "dynamics_state",
         make_mlp(p.encoding_size + action_space_size, p.fc_dynamics_layers, p.encoding_size));
-    dynamics_reward_ = register_module("dynamics_reward",
-                                       make_mlp(p.encoding_size, p.fc_reward_layers, support));
+    dynamics_reward_ =
+        register_module("dynamics_reward", make_mlp(p.encoding_size, p.fc_reward_layers, support));
     prediction_policy_ = register_module(
         "prediction_policy", make_mlp(p.encoding_size, p.fc_policy_layers, action_space_size));
-    prediction_value_ = register_module("prediction_value",
-                                        make_mlp(p.encoding_size, p.fc_value_layers, support));
+    prediction_value_ =
+        register_module("prediction_value", make_mlp(p.encoding_size, p.fc_value_layers, support));
   }
 
   NetworkOutput initial_inference(const torch::Tensor& observations) override {

@@ -7,7 +7,8 @@
 namespace muzero {
 
 // Linear layers with ELU between them and none after the last, as muzero-general's mlp().
-torch::nn::Sequential make_mlp(int input_size, const std::vector<int>& hidden_sizes, int output_size);
+torch::nn::Sequential make_mlp(int input_size, const std::vector<int>& hidden_sizes,
+                               int output_size);
 
 // (x - min) / (max - min) over dimension 1 of x viewed as B x N x M, guarding a zero range.
 torch::Tensor scale_hidden_state(const torch::Tensor& x);

@@ -85,7 +85,8 @@ void deserialize_weights(MuZeroNetwork& network, const std::string& bytes) {
   std::string problem;
   try {
     load(bytes);
-    if (tensor_shapes(network) != shapes) problem = "their tensor shapes differ (another architecture)";
+    if (tensor_shapes(network) != shapes)
+      problem = "their tensor shapes differ (another architecture)";
   } catch (const c10::Error& error) {
     problem = error.what_without_backtrace();
   }

@@ -56,21 +56,21 @@ class ResidualNetwork final : public MuZeroNetwork {
     dynamics_bn_ = register_module("dynamics_bn", torch::nn::BatchNorm2d(C));
     dynamics_tower_ = register_module("dynamics_tower", make_tower(p.blocks, C));
     reward_conv_ = register_module("reward_conv", conv(C, p.reduced_channels_reward, 1));
-    reward_fc_ = register_module(
-        "reward_fc", make_mlp(p.reduced_channels_reward * area, p.resnet_fc_reward_layers, support));
+    reward_fc_ = register_module("reward_fc", make_mlp(p.reduced_channels_reward * area,
+                                                       p.resnet_fc_reward_layers, support));
     prediction_tower_ = register_module("prediction_tower", make_tower(p.blocks, C));
     value_conv_ = register_module("value_conv", conv(C, p.reduced_channels_value, 1));
     value_fc_ = register_module(
         "value_fc", make_mlp(p.reduced_channels_value * area, p.resnet_fc_value_layers, support));
     policy_conv_ = register_module("policy_conv", conv(C, p.reduced_channels_policy, 1));
-    policy_fc_ = register_module("policy_fc",
-                                 make_mlp(p.reduced_channels_policy * area,
-                                          p.resnet_fc_policy_layers, action_space_size));
+    policy_fc_ = register_module(
+        "policy_fc",
+        make_mlp(p.reduced_channels_policy * area, p.resnet_fc_policy_layers, action_space_size));
   }
 
   NetworkOutput initial_inference(const torch::Tensor& observations) override {
-    const torch::Tensor x = observations.reshape(
-        {observations.size(0), shape_.channels, shape_.height, shape_.width});
+    const torch::Tensor x =
+        observations.reshape({observations.size(0), shape_.channels, shape_.height, shape_.width});
     torch::Tensor hidden = torch::relu(representation_bn_(representation_conv_(x)));
     hidden = scale_hidden_state(representation_tower_->forward(hidden));
     auto [value, policy] = predict(hidden);
@@ -80,11 +80,11 @@ class ResidualNetwork final : public MuZeroNetwork {
   NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
                                     const torch::Tensor& actions) override {
     const auto B = hidden_state.size(0);
-    const torch::Tensor plane =
-        (actions.to(hidden_state.dtype()) / action_space_size())
-            .view({B, 1, 1, 1})
-            .expand({B, 1, shape_.height, shape_.width});
-    torch::Tensor next = torch::relu(dynamics_bn_(dynamics_conv_(torch::cat({hidden_state, plane}, 1))));
+    const torch::Tensor plane = (actions.to(hidden_state.dtype()) / action_space_size())
+                                    .view({B, 1, 1, 1})
+                                    .expand({B, 1, shape_.height, shape_.width});
+    torch::Tensor next =
+        torch::relu(dynamics_bn_(dynamics_conv_(torch::cat({hidden_state, plane}, 1))));
     next = dynamics_tower_->forward(next);
     const torch::Tensor reward = reward_fc_->forward(reward_conv_(next).flatten(1));
     next = scale_hidden_state(next);

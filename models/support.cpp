@@ -38,11 +38,9 @@ torch::Tensor scalar_to_support(const torch::Tensor& x, int support_size) {
 torch::Tensor support_to_scalar(const torch::Tensor& logits, int support_size) {
   const double eps = kValueTransformEpsilon;
   const torch::Tensor probabilities = torch::softmax(logits, -1);
-  const torch::Tensor support =
-      torch::arange(-support_size, support_size + 1, logits.options());
+  const torch::Tensor support = torch::arange(-support_size, support_size + 1, logits.options());
   const torch::Tensor y = (probabilities * support).sum(-1);
-  const torch::Tensor root =
-      (torch::sqrt(1 + 4 * eps * (torch::abs(y) + 1 + eps)) - 1) / (2 * eps);
+  const torch::Tensor root = (torch::sqrt(1 + 4 * eps * (torch::abs(y) + 1 + eps)) - 1) / (2 * eps);
   return torch::sign(y) * (root * root - 1);
 }
 

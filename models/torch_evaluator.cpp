@@ -41,7 +41,8 @@ void TorchEvaluator::store(const torch::Tensor& hidden, std::span<const int> slo
 
 void TorchEvaluator::read_outputs(const NetworkOutput& output, InferenceOutputs& out) const {
   const int support = network_->support_size();
-  const torch::Tensor values = support_to_scalar(output.value_logits, support).to(torch::kCPU).contiguous();
+  const torch::Tensor values =
+      support_to_scalar(output.value_logits, support).to(torch::kCPU).contiguous();
   const torch::Tensor policy = output.policy_logits.to(torch::kFloat).to(torch::kCPU).contiguous();
   const auto B = values.size(0);
   out.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + B);

@@ -72,8 +72,9 @@ Field real(std::string section, std::string key, Ref ref, double min, double max
           [=](Config& c, const YAML::Node& n) {
             const double v = as<double>(n, "a number");
             if (v < min || v > max || (min_exclusive && v == min)) {
-              throw BadValue{std::string("must be ") + (min_exclusive ? "greater than " : "at least ") +
-                             number(min) + " and at most " + number(max) + ", got " + number(v)};
+              throw BadValue{std::string("must be ") +
+                             (min_exclusive ? "greater than " : "at least ") + number(min) +
+                             " and at most " + number(max) + ", got " + number(v)};
             }
             ref(c) = v;
           },
@@ -113,7 +114,8 @@ template <typename Ref>
 Field layer_sizes(std::string section, std::string key, Ref ref) {
   return {section, key,
           [=](Config& c, const YAML::Node& n) {
-            if (!n.IsSequence()) throw BadValue{"expected a list of layer sizes, got " + describe(n)};
+            if (!n.IsSequence())
+              throw BadValue{"expected a list of layer sizes, got " + describe(n)};
             std::vector<int> sizes;
             for (const YAML::Node& item : n) {
               const long v = as<long>(item, "a list of integers");
@@ -167,23 +169,29 @@ std::vector<TemperatureStep> parse_schedule(const YAML::Node& n) {
 const std::vector<Field>& fields() {
   constexpr long kMaxInt = std::numeric_limits<int>::max();
   static const std::vector<Field> all = {
-      choice("game", "name", [](Config& c) -> std::string& { return c.game_name; },
-             registered_game_names()),
-      integer("game", "seed", [](Config& c) -> std::uint64_t& { return c.seed; }, 0,
-              std::numeric_limits<long>::max()),
-      integer("game", "max_moves", [](Config& c) -> int& { return c.self_play.max_moves; }, 1,
-              kMaxInt),
-      integer("game", "stacked_observations",
-              [](Config& c) -> int& { return c.stacked_observations; }, 0, 0),
+      choice(
+          "game", "name", [](Config& c) -> std::string& { return c.game_name; },
+          registered_game_names()),
+      integer(
+          "game", "seed", [](Config& c) -> std::uint64_t& { return c.seed; }, 0,
+          std::numeric_limits<long>::max()),
+      integer(
+          "game", "max_moves", [](Config& c) -> int& { return c.self_play.max_moves; }, 1, kMaxInt),
+      integer(
+          "game", "stacked_observations", [](Config& c) -> int& { return c.stacked_observations; },
+          0, 0),
 
       choice("network", "type", [](Config& c) -> std::string& { return c.network.type; },
              {"fully_connected", "residual"}),
-      integer("network", "support_size", [](Config& c) -> int& { return c.network.support_size; },
-              1, 1000),
-      integer("network", "encoding_size",
-              [](Config& c) -> int& { return c.network.encoding_size; }, 1, 65536),
-      layer_sizes("network", "fc_representation_layers",
-                  [](Config& c) -> std::vector<int>& { return c.network.fc_representation_layers; }),
+      integer(
+          "network", "support_size", [](Config& c) -> int& { return c.network.support_size; }, 1,
+          1000),
+      integer(
+          "network", "encoding_size", [](Config& c) -> int& { return c.network.encoding_size; }, 1,
+          65536),
+      layer_sizes(
+          "network", "fc_representation_layers",
+          [](Config& c) -> std::vector<int>& { return c.network.fc_representation_layers; }),
       layer_sizes("network", "fc_dynamics_layers",
                   [](Config& c) -> std::vector<int>& { return c.network.fc_dynamics_layers; }),
       layer_sizes("network", "fc_reward_layers",
@@ -192,14 +200,19 @@ const std::vector<Field>& fields() {
                   [](Config& c) -> std::vector<int>& { return c.network.fc_value_layers; }),
       layer_sizes("network", "fc_policy_layers",
                   [](Config& c) -> std::vector<int>& { return c.network.fc_policy_layers; }),
-      integer("network", "blocks", [](Config& c) -> int& { return c.network.blocks; }, 0, 256),
-      integer("network", "channels", [](Config& c) -> int& { return c.network.channels; }, 1, 4096),
-      integer("network", "reduced_channels_reward",
-              [](Config& c) -> int& { return c.network.reduced_channels_reward; }, 1, 4096),
-      integer("network", "reduced_channels_value",
-              [](Config& c) -> int& { return c.network.reduced_channels_value; }, 1, 4096),
-      integer("network", "reduced_channels_policy",
-              [](Config& c) -> int& { return c.network.reduced_channels_policy; }, 1, 4096),
+      integer(
+          "network", "blocks", [](Config& c) -> int& { return c.network.blocks; }, 0, 256),
+      integer(
+          "network", "channels", [](Config& c) -> int& { return c.network.channels; }, 1, 4096),
+      integer(
+          "network", "reduced_channels_reward",
+          [](Config& c) -> int& { return c.network.reduced_channels_reward; }, 1, 4096),
+      integer(
+          "network", "reduced_channels_value",
+          [](Config& c) -> int& { return c.network.reduced_channels_value; }, 1, 4096),
+      integer(
+          "network", "reduced_channels_policy",
+          [](Config& c) -> int& { return c.network.reduced_channels_policy; }, 1, 4096),
       layer_sizes("network", "resnet_fc_reward_layers",
                   [](Config& c) -> std::vector<int>& { return c.network.resnet_fc_reward_layers; }),
       layer_sizes("network", "resnet_fc_value_layers",
@@ -207,13 +220,17 @@ const std::vector<Field>& fields() {
       layer_sizes("network", "resnet_fc_policy_layers",
                   [](Config& c) -> std::vector<int>& { return c.network.resnet_fc_policy_layers; }),
 
-      integer("self_play", "num_workers", [](Config& c) -> int& { return c.num_workers; }, 1, 1024),
-      integer("self_play", "num_parallel_games",
-              [](Config& c) -> int& { return c.num_parallel_games; }, 1, 65536),
-      integer("self_play", "num_simulations",
-              [](Config& c) -> int& { return c.self_play.search.num_simulations; }, 1, 100000),
-      real("self_play", "discount", [](Config& c) -> double& { return c.self_play.search.discount; },
-           0.0, 1.0, true),
+      integer(
+          "self_play", "num_workers", [](Config& c) -> int& { return c.num_workers; }, 1, 1024),
+      integer(
+          "self_play", "num_parallel_games", [](Config& c) -> int& { return c.num_parallel_games; },
+          1, 65536),
+      integer(
+          "self_play", "num_simulations",
+          [](Config& c) -> int& { return c.self_play.search.num_simulations; }, 1, 100000),
+      real(
+          "self_play", "discount", [](Config& c) -> double& { return c.self_play.search.discount; },
+          0.0, 1.0, true),
       {"self_play", "temperature_threshold",
        [](Config& c, const YAML::Node& n) {
          if (n.IsNull()) {
@@ -228,16 +245,20 @@ const std::vector<Field>& fields() {
          return c.self_play.temperature_threshold ? YAML::Node(*c.self_play.temperature_threshold)
                                                   : YAML::Node(YAML::NodeType::Null);
        }},
-      real("self_play", "root_dirichlet_alpha",
-           [](Config& c) -> double& { return c.self_play.search.root_dirichlet_alpha; }, 0.0, 1e6,
-           true),
-      real("self_play", "root_exploration_fraction",
-           [](Config& c) -> double& { return c.self_play.search.root_exploration_fraction; }, 0.0,
-           1.0),
-      real("self_play", "pb_c_base",
-           [](Config& c) -> double& { return c.self_play.search.pb_c_base; }, 0.0, 1e12, true),
-      real("self_play", "pb_c_init",
-           [](Config& c) -> double& { return c.self_play.search.pb_c_init; }, 0.0, 1e6),
+      real(
+          "self_play", "root_dirichlet_alpha",
+          [](Config& c) -> double& { return c.self_play.search.root_dirichlet_alpha; }, 0.0, 1e6,
+          true),
+      real(
+          "self_play", "root_exploration_fraction",
+          [](Config& c) -> double& { return c.self_play.search.root_exploration_fraction; }, 0.0,
+          1.0),
+      real(
+          "self_play", "pb_c_base",
+          [](Config& c) -> double& { return c.self_play.search.pb_c_base; }, 0.0, 1e12, true),
+      real(
+          "self_play", "pb_c_init",
+          [](Config& c) -> double& { return c.self_play.search.pb_c_init; }, 0.0, 1e6),
       {"self_play", "visit_softmax_temperature",
        [](Config& c, const YAML::Node& n) { c.visit_softmax_temperature = parse_schedule(n); },
        [](const Config& c) {
@@ -252,36 +273,50 @@ const std::vector<Field>& fields() {
          return n;
        }},
 
-      integer("replay_buffer", "window_size",
-              [](Config& c) -> int& { return c.replay.window_size; }, 1, 100000000),
-      integer("replay_buffer", "num_unroll_steps",
-              [](Config& c) -> int& { return c.replay.targets.num_unroll_steps; }, 0, 1000),
-      integer("replay_buffer", "td_steps", [](Config& c) -> int& { return c.replay.targets.td_steps; },
-              1, 100000),
-      boolean("replay_buffer", "prioritized", [](Config& c) -> bool& { return c.replay.prioritized; }),
-      real("replay_buffer", "priority_alpha",
-           [](Config& c) -> double& { return c.replay.priority_alpha; }, 0.0, 10.0),
+      integer(
+          "replay_buffer", "window_size", [](Config& c) -> int& { return c.replay.window_size; }, 1,
+          100000000),
+      integer(
+          "replay_buffer", "num_unroll_steps",
+          [](Config& c) -> int& { return c.replay.targets.num_unroll_steps; }, 0, 1000),
+      integer(
+          "replay_buffer", "td_steps", [](Config& c) -> int& { return c.replay.targets.td_steps; },
+          1, 100000),
+      boolean("replay_buffer", "prioritized",
+              [](Config& c) -> bool& { return c.replay.prioritized; }),
+      real(
+          "replay_buffer", "priority_alpha",
+          [](Config& c) -> double& { return c.replay.priority_alpha; }, 0.0, 10.0),
 
       choice("training", "device", [](Config& c) -> std::string& { return c.device; },
              {"auto", "cpu", "cuda"}),
-      integer("training", "training_steps", [](Config& c) -> int& { return c.training_steps; }, 1,
-              kMaxInt),
-      integer("training", "batch_size", [](Config& c) -> int& { return c.batch_size; }, 1, 1 << 20),
-      integer("training", "checkpoint_interval",
-              [](Config& c) -> int& { return c.checkpoint_interval; }, 1, kMaxInt),
-      real("training", "value_loss_weight",
-           [](Config& c) -> double& { return c.train.value_loss_weight; }, 0.0, 1e6),
+      integer(
+          "training", "training_steps", [](Config& c) -> int& { return c.training_steps; }, 1,
+          kMaxInt),
+      integer(
+          "training", "batch_size", [](Config& c) -> int& { return c.batch_size; }, 1, 1 << 20),
+      integer(
+          "training", "checkpoint_interval",
+          [](Config& c) -> int& { return c.checkpoint_interval; }, 1, kMaxInt),
+      real(
+          "training", "value_loss_weight",
+          [](Config& c) -> double& { return c.train.value_loss_weight; }, 0.0, 1e6),
       choice("training", "optimizer", [](Config& c) -> std::string& { return c.train.optimizer; },
              {"adam", "sgd"}),
-      real("training", "weight_decay", [](Config& c) -> double& { return c.train.weight_decay; },
-           0.0, 1.0),
-      real("training", "momentum", [](Config& c) -> double& { return c.train.momentum; }, 0.0, 1.0),
-      real("training", "lr_init", [](Config& c) -> double& { return c.train.lr_init; }, 0.0, 10.0,
-           true),
-      real("training", "lr_decay_rate", [](Config& c) -> double& { return c.train.lr_decay_rate; },
-           0.0, 1.0, true),
-      integer("training", "lr_decay_steps",
-              [](Config& c) -> int& { return c.train.lr_decay_steps; }, 1, kMaxInt),
+      real(
+          "training", "weight_decay", [](Config& c) -> double& { return c.train.weight_decay; },
+          0.0, 1.0),
+      real(
+          "training", "momentum", [](Config& c) -> double& { return c.train.momentum; }, 0.0, 1.0),
+      real(
+          "training", "lr_init", [](Config& c) -> double& { return c.train.lr_init; }, 0.0, 10.0,
+          true),
+      real(
+          "training", "lr_decay_rate", [](Config& c) -> double& { return c.train.lr_decay_rate; },
+          0.0, 1.0, true),
+      integer(
+          "training", "lr_decay_steps", [](Config& c) -> int& { return c.train.lr_decay_steps; }, 1,
+          kMaxInt),
       {"training", "ratio",
        [](Config& c, const YAML::Node& n) {
          if (n.IsNull()) {
@@ -292,16 +327,22 @@ const std::vector<Field>& fields() {
          if (!(v > 0)) throw BadValue{"must be null (free running) or greater than 0"};
          c.ratio = v;
        },
-       [](const Config& c) { return c.ratio ? YAML::Node(*c.ratio) : YAML::Node(YAML::NodeType::Null); }},
-      integer("training", "start_after_games",
-              [](Config& c) -> int& { return c.start_after_games; }, 1, kMaxInt),
+       [](const Config& c) {
+         return c.ratio ? YAML::Node(*c.ratio) : YAML::Node(YAML::NodeType::Null);
+       }},
+      integer(
+          "training", "start_after_games", [](Config& c) -> int& { return c.start_after_games; }, 1,
+          kMaxInt),
 
-      integer("test", "interval_steps", [](Config& c) -> int& { return c.test_interval_steps; }, 1,
-              kMaxInt),
-      integer("test", "episodes", [](Config& c) -> int& { return c.test_episodes; }, 0, 100000),
+      integer(
+          "test", "interval_steps", [](Config& c) -> int& { return c.test_interval_steps; }, 1,
+          kMaxInt),
+      integer(
+          "test", "episodes", [](Config& c) -> int& { return c.test_episodes; }, 0, 100000),
       choice("test", "opponent", [](Config& c) -> std::string& { return c.opponent; },
              {"self", "random", "expert"}),
-      integer("test", "muzero_player", [](Config& c) -> int& { return c.muzero_player; }, 0, 1),
+      integer(
+          "test", "muzero_player", [](Config& c) -> int& { return c.muzero_player; }, 0, 1),
 
       text("output", "results_dir", [](Config& c) -> std::string& { return c.results_dir; }),
   };
@@ -384,7 +425,8 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
       const std::string key = entry.first.Scalar();
       const std::string where = at(path, entry.first.Mark());
       const Field* field = find_field(section_name, key);
-      if (field == nullptr) throw ConfigError(where + ": " + unknown_key_message(section_name, key));
+      if (field == nullptr)
+        throw ConfigError(where + ": " + unknown_key_message(section_name, key));
       apply(config, *field, entry.second, where);
     }
   }

@@ -1,6 +1,6 @@
 // The single `muzero` binary: subcommands are in command/.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>

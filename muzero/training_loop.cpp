@@ -81,8 +81,10 @@ TrainingSummary run_training(const Config& config, const std::filesystem::path& 
 
   const std::string blas = loaded_blas_library();
   if (blas.find("openblas") == std::string::npos) {
-    spdlog::warn("LibTorch is using the BLAS at '{}', not OpenBLAS: inference will be 2-4x slower "
-                 "(install libopenblas0-pthread)", blas);
+    spdlog::warn(
+        "LibTorch is using the BLAS at '{}', not OpenBLAS: inference will be 2-4x slower "
+        "(install libopenblas0-pthread)",
+        blas);
   }
   auto probe = make_game(config.game_name);
   const ObservationShape shape = probe->observation_shape();
@@ -93,8 +95,8 @@ TrainingSummary run_training(const Config& config, const std::filesystem::path& 
   Trainer trainer(training_network, config.train, device);
   TorchEvaluator evaluator(acting_network, shape, device);
   ReplayBuffer buffer(config.replay);
-  LockstepSelfPlay self_play([&] { return make_game(config.game_name); },
-                             config.num_parallel_games, config.self_play, config.seed);
+  LockstepSelfPlay self_play([&] { return make_game(config.game_name); }, config.num_parallel_games,
+                             config.self_play, config.seed);
   std::mt19937_64 rng(config.seed ^ 0x5eed);
 
   TrainingSummary summary;
@@ -116,7 +118,8 @@ TrainingSummary run_training(const Config& config, const std::filesystem::path& 
                   "step %ld/%d | games %ld | test reward %.1f | loss %.3f | %.0f moves/s | "
                   "%.1f steps/s | ETA %.0fs",
                   trainer.steps(), config.training_steps, summary.played_games,
-                  summary.last_test_reward, last_loss.total_loss, played_steps / elapsed, rate, eta);
+                  summary.last_test_reward, last_loss.total_loss, played_steps / elapsed, rate,
+                  eta);
     if (interactive) {
       std::fprintf(stderr, "\r\033[K%s", line);
       std::fflush(stderr);
@@ -148,19 +151,23 @@ TrainingSummary run_training(const Config& config, const std::filesystem::path& 
       if (trainer.steps() % config.checkpoint_interval == 0) {
         copy_weights(*training_network, *acting_network);
       }
-      metrics << "{\"training_step\":" << trainer.steps() << ",\"total_loss\":" << last_loss.total_loss
-              << ",\"value_loss\":" << last_loss.value_loss << ",\"reward_loss\":"
-              << last_loss.reward_loss << ",\"policy_loss\":" << last_loss.policy_loss
-              << ",\"learning_rate\":" << last_loss.learning_rate << ",\"played_games\":"
-              << summary.played_games << ",\"played_steps\":" << summary.played_steps << "}\n";
+      metrics << "{\"training_step\":" << trainer.steps()
+              << ",\"total_loss\":" << last_loss.total_loss
+              << ",\"value_loss\":" << last_loss.value_loss
+              << ",\"reward_loss\":" << last_loss.reward_loss
+              << ",\"policy_loss\":" << last_loss.policy_loss
+              << ",\"learning_rate\":" << last_loss.learning_rate
+              << ",\"played_games\":" << summary.played_games
+              << ",\"played_steps\":" << summary.played_steps << "}\n";
       if (trainer.steps() >= next_test && config.test_episodes > 0) {
         next_test += config.test_interval_steps;
         const TestRound round = run_test_round(config, evaluator, rng);
         summary.last_test_reward = round.reward;
         metrics << "{\"training_step\":" << trainer.steps() << ",\"test_reward\":" << round.reward
-                << ",\"muzero_reward\":" << round.muzero_reward << ",\"opponent_reward\":"
-                << round.opponent_reward << ",\"episode_length\":" << round.length
-                << ",\"mean_value\":" << round.mean_value << "}\n";
+                << ",\"muzero_reward\":" << round.muzero_reward
+                << ",\"opponent_reward\":" << round.opponent_reward
+                << ",\"episode_length\":" << round.length << ",\"mean_value\":" << round.mean_value
+                << "}\n";
         metrics.flush();
       }
     }

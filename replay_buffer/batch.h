@@ -15,9 +15,9 @@ struct SampledPosition {
 
 struct Batch {
   int batch_size = 0;
-  int num_unroll_steps = 0;   // K
+  int num_unroll_steps = 0;  // K
   int observation_size = 0;
-  int action_space_size = 0;  // A
+  int action_space_size = 0;               // A
   std::vector<float> observations;         // B x observation_size
   std::vector<std::int64_t> actions;       // B x (K+1); column 0 is unused
   std::vector<float> target_values;        // B x (K+1)

@@ -17,8 +17,8 @@ GameHistory::GameHistory(int observation_size_, int action_space_size_,
 }
 
 std::span<const float> GameHistory::observation(int position) const {
-  return std::span<const float>(observations).subspan(
-      static_cast<std::size_t>(position) * observation_size, observation_size);
+  return std::span<const float>(observations)
+      .subspan(static_cast<std::size_t>(position) * observation_size, observation_size);
 }
 
 std::span<const float> GameHistory::policy(int position) const {

@@ -13,13 +13,13 @@ namespace muzero {
 struct GameHistory {
   int observation_size = 0;
   int action_space_size = 0;
-  std::vector<float> observations;   // (num_moves + 1) x observation_size
-  std::vector<Action> actions;       // num_moves + 1
-  std::vector<float> rewards;        // num_moves + 1, reward for the player who moved
-  std::vector<int> to_play;          // num_moves + 1, player to move at each position
-  std::vector<float> root_values;    // num_moves, search value at each searched position
-  std::vector<float> child_visits;   // num_moves x action_space_size, visit distribution
-  std::vector<float> priorities;     // num_moves, set by the replay buffer
+  std::vector<float> observations;  // (num_moves + 1) x observation_size
+  std::vector<Action> actions;      // num_moves + 1
+  std::vector<float> rewards;       // num_moves + 1, reward for the player who moved
+  std::vector<int> to_play;         // num_moves + 1, player to move at each position
+  std::vector<float> root_values;   // num_moves, search value at each searched position
+  std::vector<float> child_visits;  // num_moves x action_space_size, visit distribution
+  std::vector<float> priorities;    // num_moves, set by the replay buffer
   float game_priority = 0.0f;
 
   GameHistory() = default;

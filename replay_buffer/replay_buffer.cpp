@@ -26,8 +26,8 @@ ReplayBuffer::ReplayBuffer(ReplayParams params) : params_(params) {
 }
 
 float ReplayBuffer::priority_of(float error) const {
-  return std::max(kMinPriority, static_cast<float>(std::pow(std::abs(error),
-                                                            params_.priority_alpha)));
+  return std::max(kMinPriority,
+                  static_cast<float>(std::pow(std::abs(error), params_.priority_alpha)));
 }
 
 GameId ReplayBuffer::add(GameHistory game) {
@@ -98,7 +98,8 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
       position = std::uniform_int_distribution<int>(0, game.num_moves() - 1)(rng);
       probability = 1.0;
     }
-    batch.weights[b] = static_cast<float>(1.0 / (static_cast<double>(num_positions_) * probability));
+    batch.weights[b] =
+        static_cast<float>(1.0 / (static_cast<double>(num_positions_) * probability));
     batch.positions[b] = {first_id_ + static_cast<GameId>(g), position};
     const auto obs = game.observation(position);
     std::copy(obs.begin(), obs.end(), batch.observations.begin() + b * game.observation_size);

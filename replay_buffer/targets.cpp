@@ -33,8 +33,8 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
   std::uniform_int_distribution<int> random_action(0, action_space - 1);
   for (int k = 0; k <= params.num_unroll_steps; ++k) {
     const int index = position + k;
-    std::span<float> policy = policies.subspan(static_cast<std::size_t>(k) * action_space,
-                                               action_space);
+    std::span<float> policy =
+        policies.subspan(static_cast<std::size_t>(k) * action_space, action_space);
     if (index < moves) {
       values[k] = value_target(history, index, params.td_steps, params.discount);
       rewards[k] = history.rewards[index];

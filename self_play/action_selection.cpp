@@ -17,9 +17,9 @@ Action select_action(std::span<const int> visit_counts, double temperature, std:
   std::vector<double> weights(visit_counts.size());
   for (std::size_t a = 0; a < visit_counts.size(); ++a) {
     // Scaled by the maximum first so that large counts with small temperatures stay finite.
-    weights[a] = visit_counts[a] == 0
-                     ? 0.0
-                     : std::pow(static_cast<double>(visit_counts[a]) / max_visits, 1.0 / temperature);
+    weights[a] = visit_counts[a] == 0 ? 0.0
+                                      : std::pow(static_cast<double>(visit_counts[a]) / max_visits,
+                                                 1.0 / temperature);
   }
   std::discrete_distribution<int> distribution(weights.begin(), weights.end());
   return distribution(rng);
@@ -39,7 +39,8 @@ double scheduled_temperature(std::span<const TemperatureStep> schedule, long tra
                              long training_steps) {
   if (schedule.empty()) return 1.0;
   const double progress =
-      training_steps > 0 ? static_cast<double>(trained_steps) / static_cast<double>(training_steps) : 0.0;
+      training_steps > 0 ? static_cast<double>(trained_steps) / static_cast<double>(training_steps)
+                         : 0.0;
   for (const TemperatureStep& step : schedule) {
     if (progress < step.until_fraction) return step.temperature;
   }

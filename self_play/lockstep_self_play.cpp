@@ -14,8 +14,8 @@ LockstepSelfPlay::LockstepSelfPlay(std::function<std::unique_ptr<Game>()> make_g
   slots_.resize(num_parallel_games);
   for (Slot& slot : slots_) start_game(slot);
   const Game& game = *slots_.front().game;
-  search_ = std::make_unique<BatchedSearch>(params_.search, game.num_players(),
-                                            game.action_space_size());
+  search_ =
+      std::make_unique<BatchedSearch>(params_.search, game.num_players(), game.action_space_size());
 }
 
 void LockstepSelfPlay::start_game(Slot& slot) {
@@ -43,11 +43,13 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     Slot& slot = slots_[i];
     slot.rng = rngs[i];
     const int moves_played = slot.history.num_moves();
-    const bool greedy = params_.temperature_threshold && moves_played >= *params_.temperature_threshold;
-    const Action action = select_action(results[i].visit_counts, greedy ? 0.0 : temperature, slot.rng);
+    const bool greedy =
+        params_.temperature_threshold && moves_played >= *params_.temperature_threshold;
+    const Action action =
+        select_action(results[i].visit_counts, greedy ? 0.0 : temperature, slot.rng);
     const StepResult step = slot.game->step(action);
-    slot.history.add_move(visit_distribution(results[i].visit_counts), results[i].root_value, action,
-                          step.reward, step.observation, slot.game->to_play());
+    slot.history.add_move(visit_distribution(results[i].visit_counts), results[i].root_value,
+                          action, step.reward, step.observation, slot.game->to_play());
     if (step.done || slot.history.num_moves() >= params_.max_moves) {
       finished.push_back(std::move(slot.history));
       start_game(slot);

@@ -31,7 +31,8 @@ double ucb_score(const Node& parent, const Node& child, const MinMaxStats& stats
 
 BatchedSearch::BatchedSearch(SearchParams params, int num_players, int action_space_size)
     : params_(params), num_players_(num_players), action_space_size_(action_space_size) {
-  if (num_players < 1 || num_players > 2) throw std::invalid_argument("search supports 1 or 2 players");
+  if (num_players < 1 || num_players > 2)
+    throw std::invalid_argument("search supports 1 or 2 players");
   if (params.num_simulations < 1) throw std::invalid_argument("num_simulations must be >= 1");
   for (Action a = 0; a < action_space_size; ++a) all_actions_.push_back(a);
 }
@@ -44,7 +45,8 @@ void BatchedSearch::expand(SearchTree& tree, int node_index, int to_play, float 
   for (Action a : actions) max_logit = std::max<double>(max_logit, logits[a]);
   std::vector<double> exps(actions.size());
   double sum = 0.0;
-  for (std::size_t i = 0; i < actions.size(); ++i) sum += exps[i] = std::exp(logits[actions[i]] - max_logit);
+  for (std::size_t i = 0; i < actions.size(); ++i)
+    sum += exps[i] = std::exp(logits[actions[i]] - max_logit);
   const int first_child = static_cast<int>(tree.nodes.size());
   for (std::size_t i = 0; i < actions.size(); ++i) {
     Node child;
@@ -82,7 +84,8 @@ int BatchedSearch::select_child(const SearchTree& tree, int node_index) const {
   double best_score = -std::numeric_limits<double>::infinity();
   for (int c = node.first_child; c < node.first_child + node.num_children; ++c) {
     const double score = ucb_score(node, tree.nodes[c], tree.stats, params_, num_players_);
-    if (score > best_score || (score == best_score && tree.nodes[c].prior > tree.nodes[best].prior)) {
+    if (score > best_score ||
+        (score == best_score && tree.nodes[c].prior > tree.nodes[best].prior)) {
       best_score = score;
       best = c;
     }
@@ -121,9 +124,11 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
   std::vector<int> slots(B);
   std::vector<float> observations;
   for (int b = 0; b < B; ++b) {
-    if (roots[b].legal_actions.empty()) throw std::invalid_argument("search root has no legal action");
+    if (roots[b].legal_actions.empty())
+      throw std::invalid_argument("search root has no legal action");
     slots[b] = b * slots_per_tree;
-    observations.insert(observations.end(), roots[b].observation.begin(), roots[b].observation.end());
+    observations.insert(observations.end(), roots[b].observation.begin(),
+                        roots[b].observation.end());
   }
   InferenceOutputs out;
   evaluator.initial_inference(observations, slots, out);

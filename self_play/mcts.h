@@ -54,10 +54,10 @@ struct Node {
   double value_sum = 0.0;
   int visit_count = 0;
   int to_play = 0;
-  Action action = 0;      // the action that leads here from the parent
-  int first_child = -1;   // children are stored contiguously
+  Action action = 0;     // the action that leads here from the parent
+  int first_child = -1;  // children are stored contiguously
   int num_children = 0;
-  int state_slot = -1;    // evaluator slot of this node's latent state, once expanded
+  int state_slot = -1;  // evaluator slot of this node's latent state, once expanded
   bool expanded() const { return num_children > 0; }
   double value() const { return visit_count == 0 ? 0.0 : value_sum / visit_count; }
 };

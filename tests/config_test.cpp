@@ -12,7 +12,8 @@ const std::string kSource = MUZERO_SOURCE_DIR;
 
 // Writes `text` to a fresh file and returns its path.
 std::string write_config(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("muzero_config_test_" + name + ".yaml");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("muzero_config_test_" + name + ".yaml");
   std::ofstream(path) << text;
   return path.string();
 }
@@ -72,16 +73,17 @@ TEST(Config, MissingKeysTakeDefaults) {
 }
 
 TEST(Config, OverridesReplaceFileValues) {
-  const Config c = load_config(kSource + "/configs/cartpole.yaml",
-                               {"self_play.num_simulations=25", "training.ratio=null",
-                                "network.fc_value_layers=[4, 5]"});
+  const Config c = load_config(
+      kSource + "/configs/cartpole.yaml",
+      {"self_play.num_simulations=25", "training.ratio=null", "network.fc_value_layers=[4, 5]"});
   EXPECT_EQ(c.self_play.search.num_simulations, 25);
   EXPECT_FALSE(c.ratio.has_value());
   EXPECT_EQ(c.network.fc_value_layers, (std::vector<int>{4, 5}));
 }
 
 TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {
-  const std::string path = write_config("unknown", "game:\n  name: cartpole\nself_play:\n  pb_c_bse: 3\n");
+  const std::string path =
+      write_config("unknown", "game:\n  name: cartpole\nself_play:\n  pb_c_bse: 3\n");
   EXPECT_EQ(error_of(path),
             path + ":4: unknown key 'self_play.pb_c_bse' (did you mean 'self_play.pb_c_base'?)");
   const std::string section = write_config("section", "gaem:\n  name: cartpole\n");
@@ -92,7 +94,8 @@ TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {
 
 TEST(Config, RefusesWrongTypes) {
   const std::string path = write_config("type", "replay_buffer:\n  prioritized: maybe\n");
-  EXPECT_EQ(error_of(path), path + ":2: replay_buffer.prioritized: expected true or false, got 'maybe'");
+  EXPECT_EQ(error_of(path),
+            path + ":2: replay_buffer.prioritized: expected true or false, got 'maybe'");
   const std::string list = write_config("list", "network:\n  fc_value_layers: 16\n");
   EXPECT_EQ(error_of(list),
             list + ":2: network.fc_value_layers: expected a list of layer sizes, got '16'");
@@ -112,9 +115,10 @@ TEST(Config, RefusesOutOfRangeValues) {
             device + ":2: training.device: must be one of auto, cpu, cuda, got 'tpu'");
   const std::string game = write_config("game", "game:\n  name: chess\n");
   EXPECT_NE(error_of(game).find(game + ":2: game.name: must be one of"), std::string::npos);
-  const std::string schedule = write_config(
-      "schedule", "self_play:\n  visit_softmax_temperature:\n    - {until: 0.5, temperature: 1}\n"
-                  "    - {until: 0.4, temperature: 0.5}\n");
+  const std::string schedule =
+      write_config("schedule",
+                   "self_play:\n  visit_softmax_temperature:\n    - {until: 0.5, temperature: 1}\n"
+                   "    - {until: 0.4, temperature: 0.5}\n");
   EXPECT_EQ(error_of(schedule),
             schedule + ":2: self_play.visit_softmax_temperature: 'until' fractions must increase");
   const std::string opponent =
@@ -138,7 +142,8 @@ TEST(Config, RefusesBadOverridesNamingThem) {
 TEST(Config, SyntaxErrorsAndMissingFiles) {
   const std::string path = write_config("syntax", "game:\n  name: [cartpole\n");
   EXPECT_NE(error_of(path).find(path + ":3: YAML syntax error"), std::string::npos);
-  EXPECT_EQ(error_of("/nonexistent/x.yaml"), "/nonexistent/x.yaml: cannot open the configuration file");
+  EXPECT_EQ(error_of("/nonexistent/x.yaml"),
+            "/nonexistent/x.yaml: cannot open the configuration file");
 }
 
 TEST(Config, ResolvedYamlLoadsBackToTheSameConfig) {

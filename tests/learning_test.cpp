@@ -14,8 +14,8 @@
 namespace muzero {
 namespace {
 
-void collect(const TicTacToe& game, std::set<TicTacToe::Board>& seen, std::vector<float>& observations,
-             std::vector<float>& values) {
+void collect(const TicTacToe& game, std::set<TicTacToe::Board>& seen,
+             std::vector<float>& observations, std::vector<float>& values) {
   if (game.is_terminal() || !seen.insert(game.board()).second) return;
   const std::vector<float> obs = game.observation();
   observations.insert(observations.end(), obs.begin(), obs.end());

@@ -51,12 +51,13 @@ TEST(Loss, InitialStepIsValueAndPolicyCrossEntropy) {
   batch.weights = {1.0f, 0.5f};
   const LossTerms terms = muzero_loss(*net, batch, 0.25, torch::kCPU);
 
-  const NetworkOutput out = net->initial_inference(
-      torch::from_blob(batch.observations.data(), {2, 4}).clone());
+  const NetworkOutput out =
+      net->initial_inference(torch::from_blob(batch.observations.data(), {2, 4}).clone());
   const torch::Tensor value_target = scalar_to_support(torch::tensor({2.0f, -1.0f}), 10);
   const torch::Tensor policy_target = torch::tensor({{0.3f, 0.7f}, {0.8f, 0.2f}});
   const torch::Tensor value_ce = (-value_target * torch::log_softmax(out.value_logits, 1)).sum(1);
-  const torch::Tensor policy_ce = (-policy_target * torch::log_softmax(out.policy_logits, 1)).sum(1);
+  const torch::Tensor policy_ce =
+      (-policy_target * torch::log_softmax(out.policy_logits, 1)).sum(1);
   const double sample0 = 0.25 * value_ce[0].item<double>() + policy_ce[0].item<double>();
   const double sample1 = 0.25 * value_ce[1].item<double>() + policy_ce[1].item<double>();
   EXPECT_NEAR(terms.total.item<double>(), (sample0 * 1.0 + sample1 * 0.5) / 2, 1e-5);

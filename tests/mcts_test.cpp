@@ -35,7 +35,8 @@ SearchParams no_noise(int simulations, double discount) {
 }
 
 std::vector<SearchResult> search_one(BatchedSearch& search, Evaluator& evaluator,
-                                     std::vector<Action> legal, int to_play, std::uint64_t seed = 0) {
+                                     std::vector<Action> legal, int to_play,
+                                     std::uint64_t seed = 0) {
   const std::vector<float> observation{0.0f};
   SearchRoot root{observation, std::move(legal), to_play};
   std::vector<std::mt19937_64> rngs{std::mt19937_64(seed)};
@@ -96,7 +97,9 @@ TEST(Mcts, TwoPlayerTreeMatchesHandComputation) {
         return 0.0f;
       },
       [](const LatentPath&) { return 0.0f; },
-      [](const LatentPath&) { return std::vector<float>{0.0f, 0.0f}; });
+      [](const LatentPath&) {
+        return std::vector<float>{0.0f, 0.0f};
+      });
   BatchedSearch search(no_noise(3, 1.0), 2, 2);
   const SearchResult result = search_one(search, evaluator, {0, 1}, 0)[0];
   EXPECT_EQ(result.visit_counts, (std::vector<int>{3, 0}));
@@ -117,7 +120,9 @@ TEST(Mcts, TwoPlayerTreeMatchesHandComputation) {
 TEST(Mcts, MasksIllegalActionsAtTheRoot) {
   StubEvaluator evaluator(
       3, [](const LatentPath&) { return 0.1f; }, [](const LatentPath&) { return 0.0f; },
-      [](const LatentPath&) { return std::vector<float>{10.0f, 0.0f, 0.0f}; });
+      [](const LatentPath&) {
+        return std::vector<float>{10.0f, 0.0f, 0.0f};
+      });
   SearchParams params;
   params.num_simulations = 20;
   BatchedSearch search(params, 1, 3);
@@ -137,7 +142,9 @@ TEST(Mcts, MasksIllegalActionsAtTheRoot) {
 TEST(Mcts, DirichletNoiseChangesRootPriorsAndKeepsThemADistribution) {
   StubEvaluator evaluator(
       4, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
-      [](const LatentPath&) { return std::vector<float>{0.0f, 0.0f, 0.0f, 0.0f}; });
+      [](const LatentPath&) {
+        return std::vector<float>{0.0f, 0.0f, 0.0f, 0.0f};
+      });
   SearchParams params;
   params.num_simulations = 1;
   params.root_exploration_fraction = 0.25;

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "models/support.h"
 #include "models/math_threads.h"
+#include "models/support.h"
 #include "models/torch_evaluator.h"
 #include "trainer/trainer.h"
 
@@ -54,8 +54,8 @@ TEST(Network, WeightsRoundTripAndRefuseAnotherArchitecture) {
   EXPECT_FALSE(torch::allclose(a->initial_inference(obs).value_logits,
                                b->initial_inference(obs).value_logits));
   deserialize_weights(*b, serialize_weights(*a));
-  EXPECT_TRUE(torch::equal(a->initial_inference(obs).value_logits,
-                           b->initial_inference(obs).value_logits));
+  EXPECT_TRUE(
+      torch::equal(a->initial_inference(obs).value_logits, b->initial_inference(obs).value_logits));
 
   NetworkParams wider = params;
   wider.encoding_size = 12;

@@ -67,9 +67,11 @@ TEST(ReplayBuffer, PrioritizedSamplingFrequenciesAndWeights) {
   EXPECT_FLOAT_EQ(buffer.find(a)->game_priority, 4.0f);
   EXPECT_FLOAT_EQ(buffer.find(b)->game_priority, 3.0f);
 
-  const std::map<std::pair<GameId, int>, double> expected{
-      {{a, 0}, 4.0 / 7 * 2 / 6}, {{a, 1}, 4.0 / 7 * 4 / 6}, {{b, 0}, 3.0 / 7 * 1 / 5},
-      {{b, 1}, 3.0 / 7 * 3 / 5}, {{b, 2}, 3.0 / 7 * 1 / 5}};
+  const std::map<std::pair<GameId, int>, double> expected{{{a, 0}, 4.0 / 7 * 2 / 6},
+                                                          {{a, 1}, 4.0 / 7 * 4 / 6},
+                                                          {{b, 0}, 3.0 / 7 * 1 / 5},
+                                                          {{b, 1}, 3.0 / 7 * 3 / 5},
+                                                          {{b, 2}, 3.0 / 7 * 1 / 5}};
   std::mt19937_64 rng(5);
   const int n = 20000;
   const Batch batch = buffer.sample(n, rng);

@@ -52,8 +52,8 @@ class StubEvaluator : public Evaluator {
   std::vector<int> batch_sizes;  // one entry per call
 
  private:
-  void emit(const std::vector<LatentPath>& paths, std::span<const int> slots,
-            InferenceOutputs& out, bool initial) {
+  void emit(const std::vector<LatentPath>& paths, std::span<const int> slots, InferenceOutputs& out,
+            bool initial) {
     out.values.clear();
     out.rewards.clear();
     out.policy_logits.clear();

@@ -10,7 +10,7 @@ namespace {
 
 TEST(Support, TransformValuesByHand) {
   EXPECT_DOUBLE_EQ(value_transform(0.0), 0.0);
-  EXPECT_NEAR(value_transform(3.0), 1.0 + 0.003, 1e-12);     // sqrt(4) - 1 + 0.001 * 3
+  EXPECT_NEAR(value_transform(3.0), 1.0 + 0.003, 1e-12);      // sqrt(4) - 1 + 0.001 * 3
   EXPECT_NEAR(value_transform(-8.0), -(2.0 + 0.008), 1e-12);  // -(sqrt(9) - 1) - 0.008
   EXPECT_NEAR(value_transform(99.0), 9.0 + 0.099, 1e-12);
 }
@@ -50,7 +50,8 @@ TEST(Support, RoundTripThroughLogits) {
   const torch::Tensor logits = torch::log(scalar_to_support(x, 10) + 1e-12);
   const torch::Tensor back = support_to_scalar(logits, 10);
   for (int i = 0; i < x.size(0); ++i) {
-    EXPECT_NEAR(back[i].item<float>(), x[i].item<float>(), 1e-3 * std::max(1.0f, std::abs(x[i].item<float>())));
+    EXPECT_NEAR(back[i].item<float>(), x[i].item<float>(),
+                1e-3 * std::max(1.0f, std::abs(x[i].item<float>())));
   }
 }
 

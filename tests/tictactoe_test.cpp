@@ -73,8 +73,8 @@ TEST(TicTacToe, ObservationIsFromThePlayerToMove) {
   play(game, {0});  // X at a1, O to move
   const std::vector<float> obs = game.observation();
   ASSERT_EQ(obs.size(), 27u);
-  EXPECT_FLOAT_EQ(obs[0], 0.0f);      // own plane: O has nothing
-  EXPECT_FLOAT_EQ(obs[9 + 0], 1.0f);  // opponent plane: X at cell 0
+  EXPECT_FLOAT_EQ(obs[0], 0.0f);                                    // own plane: O has nothing
+  EXPECT_FLOAT_EQ(obs[9 + 0], 1.0f);                                // opponent plane: X at cell 0
   for (int i = 0; i < 9; ++i) EXPECT_FLOAT_EQ(obs[18 + i], -1.0f);  // player 1 to move
   play(game, {4});
   const std::vector<float> next = game.observation();
@@ -98,7 +98,7 @@ TEST(TicTacToe, SolvedValuesOfKnownPositions) {
   EXPECT_EQ(game.solved_value(), 0);  // perfect play draws
   play(game, {0, 1});                 // X corner, O edge next to it: X wins
   EXPECT_EQ(game.solved_value(), 1);
-  play(game, {4, 2});                 // X centre, O blocks... X threatens 8
+  play(game, {4, 2});  // X centre, O blocks... X threatens 8
   EXPECT_EQ(game.solved_value(), 1);
   EXPECT_EQ(game.expert_action(), 8);  // X completes the diagonal 0-4-8
 }

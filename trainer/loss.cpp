@@ -12,8 +12,8 @@ torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& ta
 }
 
 template <typename T>
-torch::Tensor to_tensor(const std::vector<T>& data, std::vector<int64_t> shape,
-                        torch::Dtype dtype, torch::Device device) {
+torch::Tensor to_tensor(const std::vector<T>& data, std::vector<int64_t> shape, torch::Dtype dtype,
+                        torch::Device device) {
   return torch::from_blob(const_cast<T*>(data.data()), shape, dtype).to(device);
 }
 
@@ -60,15 +60,15 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_l
   for (int64_t k = 1; k <= K; ++k) {
     output = network.recurrent_inference(hidden, actions.select(1, k));
     hidden = scale_gradient(output.hidden_state, 0.5);
-    value_loss = value_loss + scale_gradient(
-                                  cross_entropy(output.value_logits, value_support.select(1, k)),
-                                  step_scale);
-    reward_loss = reward_loss + scale_gradient(cross_entropy(output.reward_logits,
-                                                             reward_support.select(1, k)),
-                                               step_scale);
-    policy_loss = policy_loss + scale_gradient(cross_entropy(output.policy_logits,
-                                                             target_policies.select(1, k)),
-                                               step_scale);
+    value_loss =
+        value_loss +
+        scale_gradient(cross_entropy(output.value_logits, value_support.select(1, k)), step_scale);
+    reward_loss = reward_loss +
+                  scale_gradient(cross_entropy(output.reward_logits, reward_support.select(1, k)),
+                                 step_scale);
+    policy_loss = policy_loss +
+                  scale_gradient(cross_entropy(output.policy_logits, target_policies.select(1, k)),
+                                 step_scale);
     predicted_values.push_back(output.value_logits.detach());
   }
 

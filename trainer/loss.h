@@ -16,8 +16,8 @@ torch::Tensor scale_gradient(const torch::Tensor& x, double scale);
 torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale);
 
 struct LossTerms {
-  torch::Tensor total;   // scalar, weighted mean over the batch: the one to differentiate
-  torch::Tensor value;   // scalar, mean over the batch of the summed step losses
+  torch::Tensor total;  // scalar, weighted mean over the batch: the one to differentiate
+  torch::Tensor value;  // scalar, mean over the batch of the summed step losses
   torch::Tensor reward;
   torch::Tensor policy;
   torch::Tensor value_errors;  // B x (K+1), |predicted - target value| for new priorities

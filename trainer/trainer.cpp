@@ -19,10 +19,10 @@ Trainer::Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, tor
         network_->parameters(),
         torch::optim::AdamOptions(params_.lr_init).weight_decay(params_.weight_decay));
   } else if (params_.optimizer == "sgd") {
-    optimizer_ = std::make_unique<torch::optim::SGD>(
-        network_->parameters(), torch::optim::SGDOptions(params_.lr_init)
-                                    .momentum(params_.momentum)
-                                    .weight_decay(params_.weight_decay));
+    optimizer_ = std::make_unique<torch::optim::SGD>(network_->parameters(),
+                                                     torch::optim::SGDOptions(params_.lr_init)
+                                                         .momentum(params_.momentum)
+                                                         .weight_decay(params_.weight_decay));
   } else {
     throw std::invalid_argument("unknown optimizer '" + params_.optimizer + "' (adam or sgd)");
   }

@@ -1,7 +1,7 @@
 // muzero train --config FILE [--set section.key=value ...]
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <csignal>
@@ -16,7 +16,9 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-extern "C" void request_stop(int) { stop_requested.store(true); }
+extern "C" void request_stop(int) {
+  stop_requested.store(true);
+}
 
 struct TrainOptions {
   std::string config_path;
@@ -36,10 +38,10 @@ int run(const TrainOptions& options) {
   const auto run_dir = make_run_directory(config);
   spdlog::info("training {} into {}", config.game_name, run_dir.string());
   const TrainingSummary summary = run_training(config, run_dir, stop_requested);
-  spdlog::info("{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.1f}",
-               summary.interrupted ? "stopped" : "finished", summary.training_steps,
-               summary.played_games, summary.played_steps, summary.seconds,
-               summary.last_test_reward);
+  spdlog::info(
+      "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.1f}",
+      summary.interrupted ? "stopped" : "finished", summary.training_steps, summary.played_games,
+      summary.played_steps, summary.seconds, summary.last_test_reward);
   spdlog::info("checkpoint: {}", (run_dir / "checkpoint.pt").string());
   return kExitOk;
 }
@@ -48,7 +50,8 @@ int run(const TrainOptions& options) {
 
 CommandRunner add_train_command(CLI::App& app) {
   auto options = std::make_shared<TrainOptions>();
-  CLI::App* train = app.add_subcommand("train", "Train MuZero on a game described by a config file");
+  CLI::App* train =
+      app.add_subcommand("train", "Train MuZero on a game described by a config file");
   train->add_option("--config", options->config_path, "YAML config file (see configs/)")
       ->required();
   train->add_option("--set", options->overrides,
