@@ -31,20 +31,21 @@ struct TestRound {
 };
 
 TestRound run_test_round(const Config& config, Evaluator& evaluator, std::mt19937_64& rng) {
+  std::vector<std::uint64_t> seeds(config.test_episodes);
+  for (std::uint64_t& seed : seeds) seed = rng();
+  const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves,
+                                 parse_opponent(config.opponent), config.muzero_player};
+  const std::vector<EpisodeResult> episodes =
+      play_episodes([&] { return make_game(config.game_name); }, seeds, evaluator, settings, rng);
   TestRound round;
-  const Opponent opponent = parse_opponent(config.opponent);
-  for (int e = 0; e < config.test_episodes; ++e) {
-    auto game = make_game(config.game_name);
-    const EpisodeResult r =
-        play_episode(*game, rng(), evaluator, config.self_play.search, config.self_play.max_moves,
-                     opponent, config.muzero_player, rng);
+  for (const EpisodeResult& r : episodes) {
     round.reward += r.total_reward;
     round.muzero_reward += r.muzero_reward;
     round.opponent_reward += r.opponent_reward;
     round.length += r.length;
     round.mean_value += r.mean_root_value;
   }
-  const double n = std::max(1, config.test_episodes);
+  const double n = std::max<std::size_t>(1, episodes.size());
   round.reward /= n;
   round.muzero_reward /= n;
   round.opponent_reward /= n;

@@ -13,41 +13,76 @@ Opponent parse_opponent(const std::string& name) {
   throw std::invalid_argument("unknown opponent '" + name + "' (self, random or expert)");
 }
 
-EpisodeResult play_episode(Game& game, std::uint64_t seed, Evaluator& evaluator,
-                           SearchParams search, int max_moves, Opponent opponent, int muzero_player,
-                           std::mt19937_64& rng) {
-  search.add_exploration_noise = false;
-  BatchedSearch searcher(search, game.num_players(), game.action_space_size());
-  game.reset(seed);
-  EpisodeResult result;
-  int searches = 0;
-  while (!game.is_terminal() && result.length < max_moves) {
-    const int player = game.to_play();
-    const bool muzero_moves = opponent == Opponent::kSelf || player == muzero_player;
-    Action action;
-    if (muzero_moves) {
-      const std::vector<float> observation = game.observation();
-      SearchRoot root{observation, game.legal_actions(), player};
-      std::mt19937_64 unused(0);
-      const SearchResult searched = searcher.run(evaluator, {&root, 1}, {&unused, 1})[0];
-      action = select_action(searched.visit_counts, 0.0, rng);
-      result.mean_root_value += searched.root_value;
-      ++searches;
-    } else if (opponent == Opponent::kExpert) {
-      const auto expert = game.expert_action();
-      if (!expert) throw std::runtime_error("this game has no expert opponent");
-      action = *expert;
-    } else {
-      const std::vector<Action> legal = game.legal_actions();
-      action = legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
-    }
-    const StepResult step = game.step(action);
-    result.total_reward += step.reward;
-    (muzero_moves ? result.muzero_reward : result.opponent_reward) += step.reward;
-    ++result.length;
+std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Game>()>& make_game,
+                                         std::span<const std::uint64_t> seeds, Evaluator& evaluator,
+                                         const EpisodeSettings& settings, std::mt19937_64& rng) {
+  const std::size_t n = seeds.size();
+  std::vector<std::unique_ptr<Game>> games(n);
+  std::vector<EpisodeResult> results(n);
+  std::vector<int> searches(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    games[i] = make_game();
+    games[i]->reset(seeds[i]);
   }
-  if (searches > 0) result.mean_root_value /= searches;
-  return result;
+  if (n == 0) return results;
+  SearchParams search = settings.search;
+  search.add_exploration_noise = false;
+  BatchedSearch searcher(search, games[0]->num_players(), games[0]->action_space_size());
+
+  auto running = [&](std::size_t i) {
+    return !games[i]->is_terminal() && results[i].length < settings.max_moves;
+  };
+  auto muzero_to_move = [&](std::size_t i) {
+    return settings.opponent == Opponent::kSelf || games[i]->to_play() == settings.muzero_player;
+  };
+  auto play = [&](std::size_t i, Action action, bool by_muzero) {
+    const StepResult step = games[i]->step(action);
+    results[i].total_reward += step.reward;
+    (by_muzero ? results[i].muzero_reward : results[i].opponent_reward) += step.reward;
+    ++results[i].length;
+  };
+
+  while (true) {
+    // Opponent moves need no network; play them until MuZero is to move everywhere.
+    for (std::size_t i = 0; i < n; ++i) {
+      while (running(i) && !muzero_to_move(i)) {
+        std::optional<Action> action;
+        if (settings.opponent == Opponent::kExpert) {
+          action = games[i]->expert_action();
+          if (!action) throw std::runtime_error("this game has no expert opponent");
+        } else {
+          const std::vector<Action> legal = games[i]->legal_actions();
+          action = legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
+        }
+        play(i, *action, false);
+      }
+    }
+    std::vector<std::size_t> active;
+    std::vector<std::vector<float>> observations;
+    std::vector<SearchRoot> roots;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!running(i)) continue;
+      active.push_back(i);
+      observations.push_back(games[i]->observation());
+    }
+    if (active.empty()) break;
+    for (std::size_t k = 0; k < active.size(); ++k) {
+      roots.push_back(
+          {observations[k], games[active[k]]->legal_actions(), games[active[k]]->to_play()});
+    }
+    std::vector<std::mt19937_64> unused(active.size());  // no noise: never drawn from
+    const std::vector<SearchResult> searched = searcher.run(evaluator, roots, unused);
+    for (std::size_t k = 0; k < active.size(); ++k) {
+      const std::size_t i = active[k];
+      results[i].mean_root_value += searched[k].root_value;
+      ++searches[i];
+      play(i, select_action(searched[k].visit_counts, 0.0, rng), true);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (searches[i] > 0) results[i].mean_root_value /= searches[i];
+  }
+  return results;
 }
 
 }  // namespace muzero

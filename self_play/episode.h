@@ -1,9 +1,15 @@
 #pragma once
-// Plays one whole test episode with the search (no exploration noise, most visited action), with
+// Plays whole test episodes with the search (no exploration noise, most visited action), with
 // the other seat of a two-player game taken by MuZero itself, a random player or the game's
-// expert. Used by test rounds during training and by evaluation.
+// expert. The episodes advance in lock-step so each simulation is one batched network call.
+// Used by test rounds during training and by evaluation.
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <random>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "games/game.h"
 #include "self_play/evaluator.h"
@@ -22,8 +28,16 @@ struct EpisodeResult {
   double mean_root_value = 0;  // over MuZero's searches
 };
 
-EpisodeResult play_episode(Game& game, std::uint64_t seed, Evaluator& evaluator,
-                           SearchParams search, int max_moves, Opponent opponent, int muzero_player,
-                           std::mt19937_64& rng);
+struct EpisodeSettings {
+  SearchParams search;  // exploration noise is turned off
+  int max_moves = 500;
+  Opponent opponent = Opponent::kSelf;
+  int muzero_player = 0;
+};
+
+// Plays one episode per seed, all at once; results are in the order of `seeds`.
+std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Game>()>& make_game,
+                                         std::span<const std::uint64_t> seeds, Evaluator& evaluator,
+                                         const EpisodeSettings& settings, std::mt19937_64& rng);
 
 }  // namespace muzero

@@ -1,0 +1,75 @@
+#include "self_play/episode.h"
+
+#include <gtest/gtest.h>
+
+#include "games/cartpole.h"
+#include "games/tictactoe.h"
+#include "tests/stub_evaluator.h"
+
+namespace muzero {
+namespace {
+
+using testing::LatentPath;
+using testing::StubEvaluator;
+
+StubEvaluator uniform_evaluator(int actions) {
+  return StubEvaluator(
+      actions, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
+      [actions](const LatentPath&) { return std::vector<float>(actions, 0.0f); });
+}
+
+EpisodeSettings settings(Opponent opponent, int muzero_player, int max_moves) {
+  EpisodeSettings s;
+  s.search.num_simulations = 4;
+  s.opponent = opponent;
+  s.muzero_player = muzero_player;
+  s.max_moves = max_moves;
+  return s;
+}
+
+// The expert never loses, so a weak MuZero never wins against it, in either seat; the
+// searches of all episodes share each network call.
+TEST(Episodes, ExpertOpponentTakesItsSeatAndNeverLoses) {
+  for (int seat = 0; seat < 2; ++seat) {
+    StubEvaluator evaluator = uniform_evaluator(9);
+    std::mt19937_64 rng(seat);
+    const std::vector<std::uint64_t> seeds{1, 2, 3, 4, 5, 6};
+    const auto results = play_episodes([] { return std::make_unique<TicTacToe>(); }, seeds,
+                                       evaluator, settings(Opponent::kExpert, seat, 9), rng);
+    ASSERT_EQ(results.size(), 6u);
+    double expert_wins = 0;
+    for (const EpisodeResult& r : results) {
+      EXPECT_EQ(r.muzero_reward, 0.0);
+      EXPECT_GE(r.length, 5);
+      EXPECT_LE(r.length, 9);
+      expert_wins += r.opponent_reward;
+    }
+    EXPECT_GT(expert_wins, 0) << "the expert should beat a uniform policy sometimes";
+    for (int size : evaluator.batch_sizes) EXPECT_GT(size, 1);
+  }
+}
+
+TEST(Episodes, SelfPlayCountsEveryMoveAsMuZeros) {
+  StubEvaluator evaluator = uniform_evaluator(9);
+  std::mt19937_64 rng(0);
+  const std::vector<std::uint64_t> seeds{0};
+  const auto results = play_episodes([] { return std::make_unique<TicTacToe>(); }, seeds, evaluator,
+                                     settings(Opponent::kSelf, 0, 9), rng);
+  EXPECT_EQ(results[0].opponent_reward, 0.0);
+  EXPECT_EQ(results[0].muzero_reward, results[0].total_reward);
+}
+
+TEST(Episodes, OnePlayerEpisodesStopAtMaxMovesAndSumRewards) {
+  StubEvaluator evaluator = uniform_evaluator(2);
+  std::mt19937_64 rng(0);
+  const std::vector<std::uint64_t> seeds{10, 11, 12};
+  const auto results = play_episodes([] { return std::make_unique<CartPole>(); }, seeds, evaluator,
+                                     settings(Opponent::kSelf, 0, 7), rng);
+  for (const EpisodeResult& r : results) {
+    EXPECT_LE(r.length, 7);
+    EXPECT_DOUBLE_EQ(r.total_reward, r.length);  // CartPole pays 1 per step
+  }
+}
+
+}  // namespace
+}  // namespace muzero
