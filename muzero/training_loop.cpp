@@ -15,12 +15,16 @@
 #include "models/device.h"
 #include "models/math_threads.h"
 #include "models/torch_evaluator.h"
+#include "muzero/metrics/metrics_log.h"
 #include "self_play/episode.h"
 
 namespace muzero {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Losses are logged every this many training steps; test results after every test round.
+constexpr long kLossLogInterval = 10;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -78,7 +82,7 @@ TrainingSummary run_training(const Config& config, const std::filesystem::path& 
   torch::manual_seed(config.seed);
   const torch::Device device = select_device(config.device);
   std::ofstream(run_dir / "config.yaml") << config_to_yaml(config);
-  std::ofstream metrics(run_dir / "metrics.jsonl");
+  MetricsLog metrics(run_dir);
 
   const std::string blas = loaded_blas_library();
   if (blas.find("openblas") == std::string::npos) {
@@ -152,24 +156,28 @@ TrainingSummary run_training(const Config& config, const std::filesystem::path& 
       if (trainer.steps() % config.checkpoint_interval == 0) {
         copy_weights(*training_network, *acting_network);
       }
-      metrics << "{\"training_step\":" << trainer.steps()
-              << ",\"total_loss\":" << last_loss.total_loss
-              << ",\"value_loss\":" << last_loss.value_loss
-              << ",\"reward_loss\":" << last_loss.reward_loss
-              << ",\"policy_loss\":" << last_loss.policy_loss
-              << ",\"learning_rate\":" << last_loss.learning_rate
-              << ",\"played_games\":" << summary.played_games
-              << ",\"played_steps\":" << summary.played_steps << "}\n";
+      if (trainer.steps() % kLossLogInterval == 0) {
+        metrics.log(trainer.steps(),
+                    {{"2.Workers/1.Self_played_games", summary.played_games},
+                     {"2.Workers/2.Training_steps", trainer.steps()},
+                     {"2.Workers/3.Self_played_steps", played_steps},
+                     {"2.Workers/5.Training_steps_per_self_played_step_ratio",
+                      trainer.steps() / std::max(1.0, static_cast<double>(played_steps))},
+                     {"2.Workers/6.Learning_rate", last_loss.learning_rate},
+                     {"3.Loss/1.Total_weighted_loss", last_loss.total_loss},
+                     {"3.Loss/Value_loss", last_loss.value_loss},
+                     {"3.Loss/Reward_loss", last_loss.reward_loss},
+                     {"3.Loss/Policy_loss", last_loss.policy_loss}});
+      }
       if (trainer.steps() >= next_test && config.test_episodes > 0) {
         next_test += config.test_interval_steps;
         const TestRound round = run_test_round(config, evaluator, rng);
         summary.last_test_reward = round.reward;
-        metrics << "{\"training_step\":" << trainer.steps() << ",\"test_reward\":" << round.reward
-                << ",\"muzero_reward\":" << round.muzero_reward
-                << ",\"opponent_reward\":" << round.opponent_reward
-                << ",\"episode_length\":" << round.length << ",\"mean_value\":" << round.mean_value
-                << "}\n";
-        metrics.flush();
+        metrics.log(trainer.steps(), {{"1.Total_reward/1.Total_reward", round.reward},
+                                      {"1.Total_reward/2.Mean_value", round.mean_value},
+                                      {"1.Total_reward/3.Episode_length", round.length},
+                                      {"1.Total_reward/4.MuZero_reward", round.muzero_reward},
+                                      {"1.Total_reward/5.Opponent_reward", round.opponent_reward}});
       }
     }
     report(false);

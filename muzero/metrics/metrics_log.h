@@ -1,0 +1,25 @@
+#pragma once
+// Scalars of a run, written twice: as TensorBoard events (for `tensorboard --logdir results`)
+// and as JSON lines in metrics.jsonl (one object per call, for scripts).
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "muzero/metrics/tensorboard_writer.h"
+
+namespace muzero {
+
+class MetricsLog {
+ public:
+  explicit MetricsLog(const std::filesystem::path& run_directory);
+  void log(std::int64_t step, const std::vector<std::pair<std::string, double>>& scalars);
+
+ private:
+  TensorBoardWriter tensorboard_;
+  std::ofstream json_lines_;
+};
+
+}  // namespace muzero
