@@ -5,6 +5,7 @@
 #include "muzero/ipc/crc32c.h"
 #include "muzero/ipc/frame.h"
 #include "muzero/ipc/messages.h"
+#include "replay_buffer/replay_buffer.h"
 #include "tests/history_builder.h"
 
 namespace muzero {
@@ -118,6 +119,64 @@ TEST(Messages, RefusesTruncatedAndInconsistentGames) {
   const std::uint64_t absurd = 1ull << 60;
   std::memcpy(huge.data() + 8, &absurd, sizeof absurd);
   EXPECT_THROW(decode_game(huge), DecodeError);
+}
+
+TEST(Messages, BatchReplyRoundTripsAndRefusesInconsistentSizes) {
+  ReplayParams params;
+  params.targets.num_unroll_steps = 2;
+  ReplayBuffer buffer(params);
+  buffer.add(testing::make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
+  std::mt19937_64 rng(0);
+  BatchReply reply{true, 7, 42, buffer.sample(5, rng)};
+  const BatchReply back = decode_batch_reply(encode_batch_reply(reply));
+  EXPECT_TRUE(back.ready);
+  EXPECT_EQ(back.played_games, 7);
+  EXPECT_EQ(back.played_steps, 42);
+  EXPECT_EQ(back.batch.batch_size, 5);
+  EXPECT_EQ(back.batch.observations, reply.batch.observations);
+  EXPECT_EQ(back.batch.actions, reply.batch.actions);
+  EXPECT_EQ(back.batch.target_values, reply.batch.target_values);
+  EXPECT_EQ(back.batch.target_policies, reply.batch.target_policies);
+  EXPECT_EQ(back.batch.weights, reply.batch.weights);
+  EXPECT_EQ(back.batch.positions[4].position, reply.batch.positions[4].position);
+
+  const BatchReply waiting = decode_batch_reply(encode_batch_reply({false, 0, 3, {}}));
+  EXPECT_FALSE(waiting.ready);
+  EXPECT_EQ(waiting.played_steps, 3);
+
+  BatchReply bad = reply;
+  bad.batch.weights.pop_back();
+  EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad)), DecodeError);
+  bad = reply;
+  bad.batch.actions[1] = 99;
+  EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad)), DecodeError);
+}
+
+TEST(Messages, PrioritiesWeightsAndCountersRoundTrip) {
+  const PriorityUpdate update{1, {{3, 4}, {5, 0}}, {0.5f, 1.5f, 2.5f, 3.5f}};
+  const PriorityUpdate p = decode_priorities(encode_priorities(update));
+  EXPECT_EQ(p.num_unroll_steps, 1);
+  EXPECT_EQ(p.positions[1].game_id, 5u);
+  EXPECT_EQ(p.errors, update.errors);
+  PriorityUpdate short_errors = update;
+  short_errors.errors.pop_back();
+  EXPECT_THROW(decode_priorities(encode_priorities(short_errors)), DecodeError);
+
+  const WeightsMessage w = decode_weights(encode_weights({3, 120, std::string("\0blob\xff", 6)}));
+  EXPECT_EQ(w.version, 3);
+  EXPECT_EQ(w.training_step, 120);
+  EXPECT_EQ(w.blob, std::string("\0blob\xff", 6));
+
+  const std::vector<CounterUpdate> updates{{"played_games", true, 2}, {"loss", false, 0.25}};
+  const auto u = decode_counter_updates(encode_counter_updates(updates));
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[0].name, "played_games");
+  EXPECT_TRUE(u[0].add);
+  EXPECT_DOUBLE_EQ(u[1].value, 0.25);
+  const std::map<std::string, double> counters{{"a", 1}, {"b", -2.5}};
+  EXPECT_EQ(decode_counters(encode_counters(counters)), counters);
+  EXPECT_EQ(decode_int(encode_int(-7)), -7);
+  EXPECT_THROW(decode_int(std::vector<std::byte>(3)), DecodeError);
 }
 
 }  // namespace

@@ -61,4 +61,211 @@ GameHistory decode_game(std::span<const std::byte> payload) {
   return game;
 }
 
+namespace {
+
+constexpr std::uint32_t kMaxBatchSize = 1u << 20;
+constexpr std::uint32_t kMaxUnrollSteps = 1000;
+constexpr std::uint64_t kMaxCounters = 10000;
+
+void check_batch(bool ok, const char* what) {
+  if (!ok) throw DecodeError(std::string("malformed batch: ") + what);
+}
+
+}  // namespace
+
+std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
+  PayloadWriter w;
+  w.put<std::uint8_t>(reply.ready ? 1 : 0);
+  w.put<std::int64_t>(reply.played_games);
+  w.put<std::int64_t>(reply.played_steps);
+  if (!reply.ready) return std::move(w.bytes());
+  const Batch& b = reply.batch;
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(b.batch_size));
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(b.num_unroll_steps));
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(b.observation_size));
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(b.action_space_size));
+  w.put_vector<float>(b.observations);
+  w.put_vector<std::int64_t>(b.actions);
+  w.put_vector<float>(b.target_values);
+  w.put_vector<float>(b.target_rewards);
+  w.put_vector<float>(b.target_policies);
+  w.put_vector<float>(b.gradient_scales);
+  w.put_vector<float>(b.weights);
+  std::vector<std::uint64_t> ids;
+  std::vector<std::int32_t> positions;
+  for (const SampledPosition& p : b.positions) {
+    ids.push_back(p.game_id);
+    positions.push_back(p.position);
+  }
+  w.put_vector<std::uint64_t>(ids);
+  w.put_vector<std::int32_t>(positions);
+  return std::move(w.bytes());
+}
+
+BatchReply decode_batch_reply(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  BatchReply reply;
+  reply.ready = r.get<std::uint8_t>() != 0;
+  reply.played_games = r.get<std::int64_t>();
+  reply.played_steps = r.get<std::int64_t>();
+  if (!reply.ready) {
+    r.expect_end();
+    return reply;
+  }
+  Batch& b = reply.batch;
+  const auto B = r.get<std::uint32_t>();
+  const auto K = r.get<std::uint32_t>();
+  const auto O = r.get<std::uint32_t>();
+  const auto A = r.get<std::uint32_t>();
+  check_batch(B >= 1 && B <= kMaxBatchSize && K <= kMaxUnrollSteps && O >= 1 &&
+                  O <= kMaxObservationSize && A >= 1 && A <= kMaxActionSpace,
+              "sizes out of range");
+  b.batch_size = static_cast<int>(B);
+  b.num_unroll_steps = static_cast<int>(K);
+  b.observation_size = static_cast<int>(O);
+  b.action_space_size = static_cast<int>(A);
+  b.observations = r.get_vector<float>();
+  b.actions = r.get_vector<std::int64_t>();
+  b.target_values = r.get_vector<float>();
+  b.target_rewards = r.get_vector<float>();
+  b.target_policies = r.get_vector<float>();
+  b.gradient_scales = r.get_vector<float>();
+  b.weights = r.get_vector<float>();
+  const auto ids = r.get_vector<std::uint64_t>();
+  const auto positions = r.get_vector<std::int32_t>();
+  r.expect_end();
+  const std::size_t steps = static_cast<std::size_t>(B) * (K + 1);
+  check_batch(b.observations.size() == static_cast<std::size_t>(B) * O, "observation count");
+  check_batch(b.actions.size() == steps && b.target_values.size() == steps &&
+                  b.target_rewards.size() == steps,
+              "target count");
+  check_batch(b.target_policies.size() == steps * A, "policy count");
+  check_batch(b.gradient_scales.size() == B && b.weights.size() == B && ids.size() == B &&
+                  positions.size() == B,
+              "per-sample count");
+  for (std::int64_t a : b.actions) {
+    check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "action out of range");
+  }
+  for (float s : b.gradient_scales) check_batch(std::isfinite(s) && s > 0, "gradient scale");
+  for (std::uint32_t i = 0; i < B; ++i) b.positions.push_back({ids[i], positions[i]});
+  return reply;
+}
+
+std::vector<std::byte> encode_priorities(const PriorityUpdate& update) {
+  PayloadWriter w;
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(update.num_unroll_steps));
+  std::vector<std::uint64_t> ids;
+  std::vector<std::int32_t> positions;
+  for (const SampledPosition& p : update.positions) {
+    ids.push_back(p.game_id);
+    positions.push_back(p.position);
+  }
+  w.put_vector<std::uint64_t>(ids);
+  w.put_vector<std::int32_t>(positions);
+  w.put_vector<float>(update.errors);
+  return std::move(w.bytes());
+}
+
+PriorityUpdate decode_priorities(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  PriorityUpdate update;
+  const auto K = r.get<std::uint32_t>();
+  const auto ids = r.get_vector<std::uint64_t>();
+  const auto positions = r.get_vector<std::int32_t>();
+  update.errors = r.get_vector<float>();
+  r.expect_end();
+  if (K > kMaxUnrollSteps || ids.size() != positions.size() ||
+      update.errors.size() != ids.size() * (K + 1)) {
+    throw DecodeError("malformed priorities: sizes disagree");
+  }
+  for (float e : update.errors) {
+    if (!std::isfinite(e)) throw DecodeError("malformed priorities: non-finite error");
+  }
+  for (std::int32_t p : positions) {
+    if (p < 0) throw DecodeError("malformed priorities: negative position");
+  }
+  update.num_unroll_steps = static_cast<int>(K);
+  for (std::size_t i = 0; i < ids.size(); ++i) update.positions.push_back({ids[i], positions[i]});
+  return update;
+}
+
+std::vector<std::byte> encode_weights(const WeightsMessage& weights) {
+  PayloadWriter w;
+  w.put<std::int64_t>(weights.version);
+  w.put<std::int64_t>(weights.training_step);
+  w.put_string(weights.blob);
+  return std::move(w.bytes());
+}
+
+WeightsMessage decode_weights(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  WeightsMessage weights;
+  weights.version = r.get<std::int64_t>();
+  weights.training_step = r.get<std::int64_t>();
+  weights.blob = r.get_string();
+  r.expect_end();
+  return weights;
+}
+
+std::vector<std::byte> encode_counter_updates(std::span<const CounterUpdate> updates) {
+  PayloadWriter w;
+  w.put<std::uint64_t>(updates.size());
+  for (const CounterUpdate& u : updates) {
+    w.put_string(u.name);
+    w.put<std::uint8_t>(u.add ? 1 : 0);
+    w.put<double>(u.value);
+  }
+  return std::move(w.bytes());
+}
+
+std::vector<CounterUpdate> decode_counter_updates(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  const auto n = r.get<std::uint64_t>();
+  if (n > kMaxCounters) throw DecodeError("too many counters");
+  std::vector<CounterUpdate> updates(n);
+  for (CounterUpdate& u : updates) {
+    u.name = r.get_string();
+    u.add = r.get<std::uint8_t>() != 0;
+    u.value = r.get<double>();
+  }
+  r.expect_end();
+  return updates;
+}
+
+std::vector<std::byte> encode_counters(const std::map<std::string, double>& counters) {
+  PayloadWriter w;
+  w.put<std::uint64_t>(counters.size());
+  for (const auto& [name, value] : counters) {
+    w.put_string(name);
+    w.put<double>(value);
+  }
+  return std::move(w.bytes());
+}
+
+std::map<std::string, double> decode_counters(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  const auto n = r.get<std::uint64_t>();
+  if (n > kMaxCounters) throw DecodeError("too many counters");
+  std::map<std::string, double> counters;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string name = r.get_string();
+    counters[name] = r.get<double>();
+  }
+  r.expect_end();
+  return counters;
+}
+
+std::vector<std::byte> encode_int(std::int64_t value) {
+  PayloadWriter w;
+  w.put<std::int64_t>(value);
+  return std::move(w.bytes());
+}
+
+std::int64_t decode_int(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  const auto value = r.get<std::int64_t>();
+  r.expect_end();
+  return value;
+}
+
 }  // namespace muzero
