@@ -30,7 +30,8 @@ expect 2 "$data/syntax_error.yaml:3: YAML syntax error" train --config "$data/sy
 expect 2 "$data/missing.yaml: cannot open the configuration file" train --config "$data/missing.yaml"
 expect 2 "--set self_play.num_simulations=abc: self_play.num_simulations: expected an integer, got 'abc'" \
   train --config "$data/../../configs/cartpole.yaml" --set self_play.num_simulations=abc
-expect 2 "--config is required" train
+expect 2 "--config or --resume is required" train
+expect 2 "--config excludes --resume" train --config "$data/../../configs/cartpole.yaml" --resume /tmp
 expect 0 "train" --help
 
 echo "$passes passed, $failures failed"

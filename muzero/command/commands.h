@@ -17,5 +17,6 @@ constexpr int kExitBadConfig = 2;
 using CommandRunner = std::function<int()>;
 
 CommandRunner add_train_command(CLI::App& app);
+CommandRunner add_role_command(CLI::App& app);
 
 }  // namespace muzero

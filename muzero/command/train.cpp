@@ -1,62 +1,78 @@
-// muzero train --config FILE [--set section.key=value ...]
+// muzero train --config FILE [--set section.key=value ...] | --resume RUN_DIR
 #include <spdlog/spdlog.h>
-#include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
-#include <atomic>
-#include <csignal>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "muzero/command/commands.h"
-#include "muzero/training_loop.h"
+#include "muzero/run_directory.h"
+#include "muzero/runtime/role_context.h"
+#include "muzero/runtime/supervisor.h"
 
 namespace muzero {
 namespace {
 
-std::atomic<bool> stop_requested{false};
-
-extern "C" void request_stop(int) {
-  stop_requested.store(true);
-}
-
 struct TrainOptions {
   std::string config_path;
+  std::string resume_dir;
   std::vector<std::string> overrides;
 };
 
 int run(const TrainOptions& options) {
   Config config;
+  std::filesystem::path run_dir;
   try {
-    config = load_config(options.config_path, options.overrides);
+    if (!options.resume_dir.empty()) {
+      run_dir = options.resume_dir;
+      config = load_config((run_dir / run_files::kConfig).string(), options.overrides);
+    } else {
+      config = load_config(options.config_path, options.overrides);
+    }
   } catch (const ConfigError& error) {
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
   }
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  const auto run_dir = make_run_directory(config);
-  spdlog::info("training {} into {}", config.game_name, run_dir.string());
-  const TrainingSummary summary = run_training(config, run_dir, stop_requested);
+  if (run_dir.empty()) run_dir = make_run_directory(config);
+  std::ofstream(run_dir / run_files::kConfig) << config_to_yaml(config);
+  spdlog::info("{} {} in {}", options.resume_dir.empty() ? "training" : "resuming",
+               config.game_name, run_dir.string());
+  const SupervisorSummary summary = run_supervisor(config, run_dir);
   spdlog::info(
       "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.1f}",
-      summary.interrupted ? "stopped" : "finished", summary.training_steps, summary.played_games,
-      summary.played_steps, summary.seconds, summary.last_test_reward);
-  spdlog::info("checkpoint: {}", (run_dir / "checkpoint.pt").string());
-  return kExitOk;
+      summary.exit_status != 0 ? "failed"
+      : summary.interrupted    ? "stopped"
+                               : "finished",
+      summary.training_steps, summary.played_games, summary.played_steps, summary.seconds,
+      summary.last_test_reward);
+  spdlog::info("checkpoint: {} (continue with: muzero train --resume {})",
+               (run_dir / run_files::kCheckpoint).string(), run_dir.string());
+  return summary.exit_status;
 }
 
 }  // namespace
 
 CommandRunner add_train_command(CLI::App& app) {
   auto options = std::make_shared<TrainOptions>();
-  CLI::App* train =
-      app.add_subcommand("train", "Train MuZero on a game described by a config file");
-  train->add_option("--config", options->config_path, "YAML config file (see configs/)")
-      ->required();
+  CLI::App* train = app.add_subcommand(
+      "train",
+      "Train MuZero: starts shared storage, replay buffer, trainer, self-play and test "
+      "workers as separate processes");
+  auto* config = train->add_option("--config", options->config_path,
+                                   "YAML config file (see configs/ and docs/configuration.md)");
+  auto* resume = train->add_option("--resume", options->resume_dir,
+                                   "Continue the run in this directory (results/GAME/DATE--TIME) "
+                                   "from its checkpoint, replay buffer and counters");
+  config->excludes(resume);
   train->add_option("--set", options->overrides,
                     "Override a config value, e.g. --set self_play.num_simulations=25 "
-                    "(repeatable)");
+                    "(repeatable; also applies on --resume)");
+  train->callback([config, resume] {
+    if (config->count() == 0 && resume->count() == 0) {
+      throw CLI::RequiredError("--config or --resume");
+    }
+  });
   return [train, options]() -> int { return train->parsed() ? run(*options) : -1; };
 }
 

@@ -1,0 +1,154 @@
+// The self-play workers and the test worker: both act with the latest published weights.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <thread>
+
+#include "games/registry.h"
+#include "models/torch_evaluator.h"
+#include "muzero/runtime/counters.h"
+#include "muzero/runtime/roles.h"
+#include "muzero/runtime/storage_client.h"
+#include "self_play/episode.h"
+
+namespace muzero {
+namespace {
+
+// Loads weights newer than `version` from storage; returns whether it did.
+bool refresh_weights(StorageClient& storage, MuZeroNetwork& network, std::int64_t& version) {
+  const WeightsMessage weights = storage.weights_newer_than(version);
+  if (weights.blob.empty()) return false;
+  deserialize_weights(network, weights.blob);
+  version = weights.version;
+  return true;
+}
+
+// Waits until the trainer has published a first version.
+void wait_for_weights(StorageClient& storage, MuZeroNetwork& network, std::int64_t& version,
+                      const std::atomic<bool>& stop) {
+  while (!stop.load() && !refresh_weights(storage, network, version)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+struct Player {
+  std::shared_ptr<MuZeroNetwork> network;
+  std::unique_ptr<TorchEvaluator> evaluator;
+};
+
+// Acting networks run on the CPU: batches of a few games are too small to gain from a GPU
+// (muzero-general's selfplay_on_gpu defaults to false too).
+Player make_player(const Config& config) {
+  auto probe = make_game(config.game_name);
+  Player player;
+  player.network =
+      make_network(config.network, probe->observation_shape(), probe->action_space_size());
+  player.evaluator =
+      std::make_unique<TorchEvaluator>(player.network, probe->observation_shape(), torch::kCPU);
+  return player;
+}
+
+}  // namespace
+
+int run_self_play_role(const RoleContext& context) {
+  const Config& config = context.config;
+  Player player = make_player(config);
+  StorageClient storage(context.storage_address);
+  Connection replay(context.replay_address, std::chrono::seconds(60));
+  std::int64_t version = -1;
+  wait_for_weights(storage, *player.network, version, *context.stop);
+  const std::uint64_t seed = config.seed + 7919ull * (context.worker_id + 1) + context.seed_salt;
+  LockstepSelfPlay self_play([&] { return make_game(config.game_name); }, config.num_parallel_games,
+                             config.self_play, seed);
+  // Self-play may run ahead of the ratio by one round of moves of every worker, so that the
+  // two sides do not take turns move by move.
+  const double slack = static_cast<double>(config.num_parallel_games) * config.num_workers;
+  double moves = 0, games = 0;
+  long calls_reported = 0, inferences_reported = 0;
+  while (!context.stop->load()) {
+    const auto counts = storage.update(
+        {{counters::kPlayedSteps, true, moves},
+         {counters::kPlayedGames, true, games},
+         {counters::kInferenceCalls, true, double(player.evaluator->calls() - calls_reported)},
+         {counters::kInferences, true,
+          double(player.evaluator->inferences() - inferences_reported)}});
+    calls_reported = player.evaluator->calls();
+    inferences_reported = player.evaluator->inferences();
+    moves = games = 0;
+    if (counter(counts, counters::kTrainingDone) > 0) break;
+    if (counter(counts, counters::kWeightsVersion) > version) {
+      refresh_weights(storage, *player.network, version);
+    }
+    const double trained = counter(counts, counters::kTrainingStep);
+    if (config.ratio && counter(counts, counters::kPlayedGames) >= config.start_after_games &&
+        trained < config.training_steps &&
+        trained < *config.ratio * (counter(counts, counters::kPlayedSteps) - slack)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // training is behind
+      continue;
+    }
+    const double temperature = scheduled_temperature(
+        config.visit_softmax_temperature, static_cast<long>(trained), config.training_steps);
+    for (GameHistory& game : self_play.step(*player.evaluator, temperature)) {
+      replay.request(MessageType::kGame, encode_game(game));
+      ++games;
+    }
+    moves += self_play.num_parallel_games();
+  }
+  return 0;
+}
+
+int run_test_role(const RoleContext& context) {
+  const Config& config = context.config;
+  if (config.test_episodes == 0) return 0;
+  Player player = make_player(config);
+  StorageClient storage(context.storage_address);
+  std::int64_t version = -1;
+  wait_for_weights(storage, *player.network, version, *context.stop);
+  std::mt19937_64 rng(config.seed + 104729ull + context.seed_salt);
+  const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves,
+                                 parse_opponent(config.opponent), config.muzero_player};
+  std::int64_t tested_version = -1;
+  while (!context.stop->load()) {
+    const auto counts = storage.update({});
+    const bool done = counter(counts, counters::kTrainingDone) > 0;
+    refresh_weights(storage, *player.network, version);
+    if (version == tested_version) {
+      if (done) break;  // the final weights have been tested
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    tested_version = version;
+    std::vector<std::uint64_t> seeds(config.test_episodes);
+    for (std::uint64_t& s : seeds) s = rng();
+    const auto results = play_episodes([&] { return make_game(config.game_name); }, seeds,
+                                       *player.evaluator, settings, rng);
+    double reward = 0, muzero = 0, opponent = 0, length = 0, value = 0;
+    for (const EpisodeResult& r : results) {
+      reward += r.total_reward;
+      muzero += r.muzero_reward;
+      opponent += r.opponent_reward;
+      length += r.length;
+      value += r.mean_root_value;
+    }
+    const double n = static_cast<double>(results.size());
+    storage.update({{counters::kTestReward, false, reward / n},
+                    {counters::kTestMuZeroReward, false, muzero / n},
+                    {counters::kTestOpponentReward, false, opponent / n},
+                    {counters::kTestEpisodeLength, false, length / n},
+                    {counters::kTestMeanValue, false, value / n},
+                    {counters::kTestRounds, true, 1}});
+    if (done) break;
+  }
+  return 0;
+}
+
+int run_role(const std::string& name, const RoleContext& context) {
+  if (name == "storage") return run_storage_role(context);
+  if (name == "replay") return run_replay_role(context);
+  if (name == "trainer") return run_trainer_role(context);
+  if (name == "self_play") return run_self_play_role(context);
+  if (name == "test") return run_test_role(context);
+  throw std::invalid_argument("unknown role '" + name + "'");
+}
+
+}  // namespace muzero

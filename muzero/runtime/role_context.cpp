@@ -1,0 +1,61 @@
+#include "muzero/runtime/role_context.h"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <functional>
+
+namespace muzero {
+namespace {
+
+std::atomic<bool> stop_flag{false};
+
+extern "C" void on_stop_signal(int) {
+  stop_flag.store(true);
+}
+
+std::string socket_address(const std::filesystem::path& run_dir, const char* name) {
+  const std::filesystem::path path = std::filesystem::absolute(run_dir) / name;
+  if (path.string().size() < 100) return "unix:" + path.string();
+  // Unix socket paths are limited to 107 bytes: fall back to a short name unique to the run.
+  const std::size_t hash = std::hash<std::string>{}(path.string());
+  return "unix:/tmp/muzero-" + std::to_string(hash) + "-" + name;
+}
+
+}  // namespace
+
+RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
+                              int worker_id, const std::atomic<bool>* stop) {
+  RoleContext context;
+  context.config = config;
+  context.run_dir = run_dir;
+  context.storage_address = socket_address(run_dir, run_files::kStorageSocket);
+  context.replay_address = socket_address(run_dir, run_files::kReplaySocket);
+  context.worker_id = worker_id;
+  context.stop = stop;
+  return context;
+}
+
+const std::atomic<bool>& install_stop_signals(bool child) {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  // Ctrl-C reaches the whole process group; children leave it to the supervisor, which stops
+  // them in order (players and trainer first, then the replay buffer and storage).
+  if (child) {
+    signal(SIGINT, SIG_IGN);
+  } else {
+    sigaction(SIGINT, &action, nullptr);
+  }
+  if (child) {
+    const pid_t parent = getppid();
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // Orphaned before prctl took effect: adopted by init (or a subreaper).
+    if (getppid() != parent || parent == 1) stop_flag.store(true);
+  }
+  return stop_flag;
+}
+
+}  // namespace muzero

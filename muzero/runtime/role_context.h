@@ -1,0 +1,41 @@
+#pragma once
+// What every process of a training run knows: the resolved config, the run directory and the
+// addresses of the two servers. Children read it from the run directory, so the supervisor only
+// passes --run-dir, the role and a worker id on the command line.
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "muzero/config.h"
+
+namespace muzero {
+
+struct RoleContext {
+  Config config;
+  std::filesystem::path run_dir;
+  std::string storage_address;
+  std::string replay_address;
+  int worker_id = 0;
+  std::uint64_t seed_salt = 0;              // changes when a crashed worker is restarted
+  const std::atomic<bool>* stop = nullptr;  // set by SIGINT / SIGTERM
+};
+
+// Files of a run directory.
+namespace run_files {
+inline constexpr const char* kConfig = "config.yaml";
+inline constexpr const char* kCheckpoint = "checkpoint.pt";
+inline constexpr const char* kReplayBuffer = "replay_buffer.bin";
+inline constexpr const char* kCounters = "counters.txt";
+inline constexpr const char* kStorageSocket = "storage.sock";
+inline constexpr const char* kReplaySocket = "replay.sock";
+}  // namespace run_files
+
+// Unix socket addresses inside the run directory (or under /tmp when that path is too long).
+RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
+                              int worker_id, const std::atomic<bool>* stop);
+
+// Installs signal handlers that set the returned flag: SIGINT and SIGTERM for the supervisor;
+// SIGTERM only for a child, which also gets SIGTERM when its parent dies (no orphans).
+const std::atomic<bool>& install_stop_signals(bool child);
+
+}  // namespace muzero

@@ -1,0 +1,138 @@
+// The shared-storage process: latest weights with their version, the run's counters, and the
+// metrics files (TensorBoard and JSON lines), written every couple of seconds.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fstream>
+
+#include "muzero/ipc/connection.h"
+#include "muzero/ipc/frame_server.h"
+#include "muzero/ipc/messages.h"
+#include "muzero/metrics/metrics_log.h"
+#include "muzero/runtime/counters.h"
+#include "muzero/runtime/io_loop.h"
+#include "muzero/runtime/roles.h"
+#include "shared_storage/shared_storage.h"
+
+namespace muzero {
+namespace {
+
+constexpr auto kMetricsPeriod = std::chrono::seconds(2);
+
+void save_counters(const std::filesystem::path& path, const std::map<std::string, double>& all) {
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out.precision(17);
+    for (const auto& [name, value] : all) out << name << ' ' << value << '\n';
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+void load_counters(const std::filesystem::path& path, SharedStorage& storage) {
+  std::ifstream in(path);
+  std::string name;
+  double value;
+  while (in >> name >> value) storage.set_counter(name, value);
+}
+
+void log_metrics(MetricsLog& log, const SharedStorage& storage) {
+  const auto c = storage.counters();
+  auto get = [&](const char* name) {
+    auto it = c.find(name);
+    return it == c.end() ? 0.0 : it->second;
+  };
+  const double step = get(counters::kTrainingStep);
+  const double played_steps = get(counters::kPlayedSteps);
+  std::vector<std::pair<std::string, double>> scalars{
+      {"2.Workers/1.Self_played_games", get(counters::kPlayedGames)},
+      {"2.Workers/2.Training_steps", step},
+      {"2.Workers/3.Self_played_steps", played_steps},
+      {"2.Workers/5.Training_steps_per_self_played_step_ratio", step / std::max(1.0, played_steps)},
+      {"2.Workers/6.Learning_rate", get(counters::kLearningRate)},
+      {"3.Loss/1.Total_weighted_loss", get(counters::kTotalLoss)},
+      {"3.Loss/Value_loss", get(counters::kValueLoss)},
+      {"3.Loss/Reward_loss", get(counters::kRewardLoss)},
+      {"3.Loss/Policy_loss", get(counters::kPolicyLoss)},
+  };
+  if (get(counters::kTestRounds) > 0) {
+    scalars.insert(scalars.end(),
+                   {{"1.Total_reward/1.Total_reward", get(counters::kTestReward)},
+                    {"1.Total_reward/2.Mean_value", get(counters::kTestMeanValue)},
+                    {"1.Total_reward/3.Episode_length", get(counters::kTestEpisodeLength)},
+                    {"1.Total_reward/4.MuZero_reward", get(counters::kTestMuZeroReward)},
+                    {"1.Total_reward/5.Opponent_reward", get(counters::kTestOpponentReward)}});
+  }
+  if (get(counters::kInferenceCalls) > 0) {
+    scalars.push_back({"4.Performance/Mean_inference_batch",
+                       get(counters::kInferences) / get(counters::kInferenceCalls)});
+  }
+  log.log(static_cast<std::int64_t>(step), scalars);
+}
+
+}  // namespace
+
+int run_storage_role(const RoleContext& context) {
+  SharedStorage storage;
+  const std::filesystem::path counters_file = context.run_dir / run_files::kCounters;
+  load_counters(counters_file, storage);  // resuming: carry on counting
+  storage.set_counter(counters::kTrainingDone, 0);
+  std::int64_t training_step_of_weights = 0;
+  MetricsLog metrics(context.run_dir);
+
+  boost::asio::io_context io;
+  FrameServer server(
+      io, context.storage_address,
+      [&](const Frame& frame) -> std::optional<Reply> {
+        switch (frame.type) {
+          case MessageType::kWeights: {
+            WeightsMessage weights = decode_weights(frame.payload);
+            if (weights.blob.empty()) throw DecodeError("empty weights");
+            training_step_of_weights = weights.training_step;
+            const std::int64_t version = storage.publish_weights(std::move(weights.blob));
+            storage.set_counter(counters::kWeightsVersion, static_cast<double>(version));
+            return Reply{MessageType::kWeights, encode_int(version)};
+          }
+          case MessageType::kWeightsRequest: {
+            const std::int64_t known = decode_int(frame.payload);
+            const WeightsSnapshot latest = storage.latest_weights();
+            WeightsMessage reply{latest.version, training_step_of_weights, {}};
+            if (latest.version > known && latest.blob) reply.blob = *latest.blob;
+            return Reply{MessageType::kWeights, encode_weights(reply)};
+          }
+          case MessageType::kStats: {
+            for (const CounterUpdate& u : decode_counter_updates(frame.payload)) {
+              if (u.add) {
+                storage.add_to_counter(u.name, u.value);
+              } else {
+                storage.set_counter(u.name, u.value);
+              }
+            }
+            return Reply{MessageType::kStats, encode_counters(storage.counters())};
+          }
+          default:
+            throw DecodeError("shared storage does not handle message type " +
+                              std::to_string(static_cast<int>(frame.type)));
+        }
+      },
+      kMaxFramePayload);
+
+  boost::asio::steady_timer timer(io);
+  std::function<void()> tick = [&] {
+    timer.expires_after(kMetricsPeriod);
+    timer.async_wait([&](boost::system::error_code error) {
+      if (error) return;
+      log_metrics(metrics, storage);
+      save_counters(counters_file, storage.counters());
+      tick();
+    });
+  };
+  tick();
+  run_until_stopped(io, *context.stop);
+  log_metrics(metrics, storage);
+  save_counters(counters_file, storage.counters());
+  return 0;
+}
+
+}  // namespace muzero

@@ -1,0 +1,228 @@
+#include "muzero/runtime/supervisor.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "muzero/runtime/child_process.h"
+#include "muzero/runtime/counters.h"
+#include "muzero/runtime/role_context.h"
+#include "muzero/runtime/storage_client.h"
+
+namespace muzero {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Child {
+  std::string role;
+  int worker_id = 0;
+  pid_t pid = -1;
+  int restarts = 0;
+  bool running() const { return pid > 0; }
+  std::string name() const {
+    return role == "self_play" ? "self-play worker " + std::to_string(worker_id) : role;
+  }
+};
+
+class Supervisor {
+ public:
+  Supervisor(const Config& config, std::filesystem::path run_dir)
+      : config_(config), run_dir_(std::move(run_dir)) {}
+
+  SupervisorSummary run(const std::atomic<bool>& stop) {
+    const auto start = Clock::now();
+    context_ = make_role_context(config_, run_dir_, 0, &stop);
+    // Servers first; clients retry their connections until the servers listen.
+    children_.push_back({"storage"});
+    children_.push_back({"replay"});
+    children_.push_back({"trainer"});
+    children_.push_back({"test"});
+    for (int w = 0; w < config_.num_workers; ++w) children_.push_back({"self_play", w});
+    for (Child& child : children_) spawn(child);
+
+    bool trainer_done = false;
+    auto trainer_done_at = Clock::now();
+    while (!stop.load() && summary_.exit_status == 0) {
+      reap();
+      if (trainer_finished_) {
+        if (!trainer_done) trainer_done_at = Clock::now();
+        trainer_done = true;
+        // Give the test worker time for its round on the final weights.
+        const Child* test = find("test");
+        if (test == nullptr || !test->running() ||
+            Clock::now() - trainer_done_at > std::chrono::seconds(120)) {
+          break;
+        }
+      }
+      report(false, start);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    summary_.interrupted = stop.load();
+    report(true, start);
+    shutdown();
+    summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return summary_;
+  }
+
+ private:
+  void spawn(Child& child) {
+    child.pid = spawn_self({"__role", child.role, "--run-dir", run_dir_.string(), "--worker-id",
+                            std::to_string(child.worker_id), "--seed-salt",
+                            std::to_string(child.restarts)});
+  }
+
+  Child* find(const std::string& role) {
+    for (Child& c : children_) {
+      if (c.role == role) return &c;
+    }
+    return nullptr;
+  }
+
+  // Collects exited children: players that crashed are restarted; a crashed trainer, replay
+  // buffer or storage ends the run with an error.
+  void reap() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      for (Child& child : children_) {
+        if (child.pid != pid) continue;
+        child.pid = -1;
+        const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (child.role == "trainer" && clean) {
+          trainer_finished_ = true;
+        } else if (clean && (child.role == "test" || child.role == "self_play")) {
+          // A player that stopped by itself: training is done.
+        } else if (child.role == "self_play" || child.role == "test") {
+          spdlog::warn("{} (pid {}) {}; restarting it", child.name(), pid, describe_exit(status));
+          ++child.restarts;
+          ++summary_.restarts;
+          spawn(child);
+        } else {
+          spdlog::error("{} (pid {}) {}; stopping the run", child.name(), pid,
+                        describe_exit(status));
+          summary_.exit_status = 1;
+        }
+      }
+    }
+  }
+
+  void stop_children(const std::vector<std::string>& roles) {
+    for (Child& child : children_) {
+      if (child.running() && std::find(roles.begin(), roles.end(), child.role) != roles.end()) {
+        kill(child.pid, SIGTERM);
+      }
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    while (true) {
+      reap_quietly();
+      bool any = false;
+      for (const Child& child : children_) {
+        any |= child.running() && std::find(roles.begin(), roles.end(), child.role) != roles.end();
+      }
+      if (!any) return;
+      if (Clock::now() > deadline) {
+        for (Child& child : children_) {
+          if (child.running()) {
+            spdlog::warn("{} did not stop in time; killing it", child.name());
+            kill(child.pid, SIGKILL);
+          }
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  void reap_quietly() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      for (Child& child : children_) {
+        if (child.pid != pid) continue;
+        child.pid = -1;
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+          spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
+        }
+      }
+    }
+  }
+
+  // Players and the trainer first (the trainer saves its checkpoint), then the replay buffer
+  // (saves its games) and shared storage (writes the last metrics and counters).
+  void shutdown() {
+    storage_.reset();
+    stop_children({"self_play", "test", "trainer"});
+    stop_children({"replay", "storage"});
+  }
+
+  void report(bool force, Clock::time_point start) {
+    const auto now = Clock::now();
+    const bool interactive = isatty(STDERR_FILENO) != 0;
+    if (!force && now - last_report_ < (interactive ? std::chrono::milliseconds(500)
+                                                    : std::chrono::milliseconds(10000))) {
+      return;
+    }
+    std::map<std::string, double> c;
+    try {
+      if (!storage_)
+        storage_ = std::make_unique<StorageClient>(context_.storage_address,
+                                                   std::chrono::milliseconds(200));
+      c = storage_->update({});
+    } catch (const std::exception&) {
+      storage_.reset();
+      return;
+    }
+    const double seconds = std::chrono::duration<double>(now - last_report_).count();
+    const double steps = counter(c, counters::kTrainingStep);
+    const double moves = counter(c, counters::kPlayedSteps);
+    const double step_rate = seconds > 0 ? (steps - last_steps_) / seconds : 0;
+    const double move_rate = seconds > 0 ? (moves - last_moves_) / seconds : 0;
+    last_report_ = now;
+    last_steps_ = steps;
+    last_moves_ = moves;
+    summary_.training_steps = static_cast<long>(steps);
+    summary_.played_games = static_cast<long>(counter(c, counters::kPlayedGames));
+    summary_.played_steps = static_cast<long>(moves);
+    summary_.last_test_reward = counter(c, counters::kTestReward);
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    const double eta = steps > 0 ? (config_.training_steps - steps) * elapsed / steps : 0;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "step %.0f/%d | games %ld | test reward %.1f | loss %.3f | %.0f moves/s | "
+                  "%.1f steps/s | ETA %.0fs",
+                  steps, config_.training_steps, summary_.played_games, summary_.last_test_reward,
+                  counter(c, counters::kTotalLoss), move_rate, step_rate, eta);
+    if (interactive) {
+      std::fprintf(stderr, "\r\033[K%s%s", line, force ? "\n" : "");
+      std::fflush(stderr);
+    } else {
+      spdlog::info("{}", line);
+    }
+  }
+
+  Config config_;
+  std::filesystem::path run_dir_;
+  RoleContext context_;
+  std::vector<Child> children_;
+  std::unique_ptr<StorageClient> storage_;
+  SupervisorSummary summary_;
+  bool trainer_finished_ = false;
+  Clock::time_point last_report_{};
+  double last_steps_ = 0, last_moves_ = 0;
+};
+
+}  // namespace
+
+SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir) {
+  const std::atomic<bool>& stop = install_stop_signals(/*child=*/false);
+  Supervisor supervisor(config, run_dir);
+  return supervisor.run(stop);
+}
+
+}  // namespace muzero

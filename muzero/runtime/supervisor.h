@@ -1,0 +1,25 @@
+#pragma once
+// The entry process of `muzero train`: starts shared storage, the replay buffer, the trainer,
+// the self-play workers and the test worker as child processes (posix_spawn of this binary),
+// shows progress, restarts crashed players, and stops everything in order on Ctrl-C, SIGTERM
+// or when training is done.
+#include <filesystem>
+
+#include "muzero/config.h"
+
+namespace muzero {
+
+struct SupervisorSummary {
+  int exit_status = 0;
+  bool interrupted = false;
+  long training_steps = 0;
+  long played_games = 0;
+  long played_steps = 0;
+  double last_test_reward = 0;
+  double seconds = 0;
+  int restarts = 0;
+};
+
+SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir);
+
+}  // namespace muzero
