@@ -71,7 +71,8 @@ int run_self_play_role(const RoleContext& context) {
          {counters::kPlayedGames, true, games},
          {counters::kInferenceCalls, true, double(player.evaluator->calls() - calls_reported)},
          {counters::kInferences, true,
-          double(player.evaluator->inferences() - inferences_reported)}});
+          double(player.evaluator->inferences() - inferences_reported)},
+         {counters::kSelfPlayWeightsVersion, false, static_cast<double>(version)}});
     calls_reported = player.evaluator->calls();
     inferences_reported = player.evaluator->inferences();
     moves = games = 0;

@@ -1,0 +1,97 @@
+#!/bin/bash
+# `muzero train` end to end with tiny CartPole runs (2 self-play workers):
+#  - games reach the buffer, training steps run, workers pick up newer weights, metrics
+#    (JSON lines and TensorBoard events), checkpoint, replay buffer and counters are written;
+#  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint;
+#  - a self-play worker killed with SIGKILL is replaced and training still finishes;
+#  - killing the supervisor with SIGKILL leaves no process behind.
+set -u
+muzero="$1"
+config="$2"
+work=$(mktemp -d)
+trap 'pkill -KILL -f "$work" 2>/dev/null; rm -rf "$work"' EXIT EXIT
+failures=0
+passes=0
+check() {  # check DESCRIPTION COMMAND...
+  description="$1"; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $description"; failures=$((failures + 1)); fi
+}
+counter() {  # counter RUN NAME
+  awk -v name="$2" '$1 == name { print int($2) }' "$1/counters.txt"
+}
+run_dir() { find "$1/cartpole" -mindepth 1 -maxdepth 1 -type d | head -n 1; }
+show_log_on_failure() { if [ "$failures" -ne 0 ]; then tail -30 "$1"; fi; }
+
+tiny=(--set training.batch_size=16 --set self_play.num_simulations=8 --set game.max_moves=60
+      --set test.episodes=2 --set self_play.num_parallel_games=4 --set self_play.num_workers=2
+      --set training.checkpoint_interval=5)
+
+# 1. A complete tiny run.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=60 \
+  --set output.results_dir="$work/a" > "$work/a.log" 2>&1
+check "tiny run exits 0" [ $? -eq 0 ]
+run=$(run_dir "$work/a")
+check "run directory under results_dir/cartpole" [ -n "$run" ]
+check "resolved config written" grep -q "num_simulations: 8" "$run/config.yaml"
+check "all training steps ran" [ "$(counter "$run" training_step)" = 60 ]
+check "games reached the replay buffer" [ -s "$run/replay_buffer.bin" ]
+check "games were counted" [ "$(counter "$run" played_games)" -gt 0 ]
+check "workers used newer weights" [ "$(counter "$run" self_play_weights_version)" -gt 1 ]
+check "checkpoint written" [ -s "$run/checkpoint.pt" ]
+check "TensorBoard events written" compgen -G "$run/events.out.tfevents.*"
+check "losses logged" grep -q '"3.Loss/1.Total_weighted_loss"' "$run/metrics.jsonl"
+check "test rewards logged" grep -q '"1.Total_reward/1.Total_reward"' "$run/metrics.jsonl"
+check "finished message" grep -q "finished after 60 training steps" "$work/a.log"
+show_log_on_failure "$work/a.log"
+
+# 2. SIGINT, then --resume with more steps.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \
+  --set output.results_dir="$work/b" > "$work/b.log" 2>&1 &
+pid=$!
+sleep 5
+kill -INT "$pid"
+wait "$pid"
+check "SIGINT exits 0" [ $? -eq 0 ]
+run=$(run_dir "$work/b")
+stopped_at=$(counter "$run" training_step)
+check "trained before the interrupt" [ "${stopped_at:-0}" -gt 0 ]
+check "stopped message" grep -q "stopped after" "$work/b.log"
+check "replay buffer saved on SIGINT" [ -s "$run/replay_buffer.bin" ]
+target=$((stopped_at + 20))
+"$muzero" train --resume "$run" --set training.training_steps=$target > "$work/b2.log" 2>&1
+check "resumed run exits 0" [ $? -eq 0 ]
+check "trainer resumed from the checkpoint" grep -q "resumed from step $stopped_at" "$work/b2.log"
+check "replay buffer resumed" grep -q "replay buffer: resumed" "$work/b2.log"
+check "counters continued" [ "$(counter "$run" training_step)" = "$target" ]
+show_log_on_failure "$work/b2.log"
+
+# 3. A self-play worker killed with SIGKILL is replaced.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=400 \
+  --set output.results_dir="$work/c" > "$work/c.log" 2>&1 &
+pid=$!
+sleep 3
+victim=$(pgrep -f "__role self_play --run-dir $work/c" | head -n 1)
+check "found a self-play worker" [ -n "$victim" ]
+kill -KILL "$victim"
+wait "$pid"
+check "run with a killed worker exits 0" [ $? -eq 0 ]
+check "worker death reported and restarted" grep -q "self-play worker .* killed by signal 9.*restarting" "$work/c.log"
+check "training finished anyway" grep -q "finished after 400 training steps" "$work/c.log"
+show_log_on_failure "$work/c.log"
+
+# 4. Killing the supervisor leaves no orphans.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \
+  --set output.results_dir="$work/d" > "$work/d.log" 2>&1 &
+pid=$!
+disown "$pid"  # its SIGKILL below is intended; keep bash from reporting it
+sleep 3
+check "children running" [ "$(pgrep -fc "__role .* --run-dir $work/d")" -ge 5 ]
+kill -KILL "$pid"
+for _ in $(seq 50); do
+  [ "$(pgrep -fc "__role .* --run-dir $work/d")" -eq 0 ] && break
+  sleep 0.2
+done
+check "no process left after SIGKILL of the supervisor" [ "$(pgrep -fc "__role .* --run-dir $work/d")" -eq 0 ]
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
