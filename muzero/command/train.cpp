@@ -46,6 +46,12 @@ int run(const TrainOptions& options) {
                                : "finished",
       summary.training_steps, summary.played_games, summary.played_steps, summary.seconds,
       summary.last_test_reward);
+  std::string memory;
+  for (const auto& [name, mib] : summary.peak_memory_mib) {
+    memory +=
+        (memory.empty() ? "" : ", ") + name + " " + std::to_string(static_cast<long>(mib)) + " MiB";
+  }
+  spdlog::info("peak memory: {}", memory);
   spdlog::info("checkpoint: {} (continue with: muzero train --resume {})",
                (run_dir / run_files::kCheckpoint).string(), run_dir.string());
   return summary.exit_status;

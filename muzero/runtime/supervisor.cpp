@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,10 +91,12 @@ class Supervisor {
   void reap() {
     int status = 0;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    rusage usage{};
+    while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
       for (Child& child : children_) {
         if (child.pid != pid) continue;
         child.pid = -1;
+        note_peak_memory(child, usage);
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (child.role == "trainer" && clean) {
           trainer_finished_ = true;
@@ -111,6 +114,12 @@ class Supervisor {
         }
       }
     }
+  }
+
+  void note_peak_memory(const Child& child, const rusage& usage) {
+    const double mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
+    double& peak = summary_.peak_memory_mib[child.name()];
+    peak = std::max(peak, mib);
   }
 
   void stop_children(const std::vector<std::string>& roles) {
@@ -142,10 +151,12 @@ class Supervisor {
   void reap_quietly() {
     int status = 0;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    rusage usage{};
+    while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
       for (Child& child : children_) {
         if (child.pid != pid) continue;
         child.pid = -1;
+        note_peak_memory(child, usage);
         if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
           spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
         }

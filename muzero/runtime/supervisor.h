@@ -4,6 +4,8 @@
 // shows progress, restarts crashed players, and stops everything in order on Ctrl-C, SIGTERM
 // or when training is done.
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include "muzero/config.h"
 
@@ -18,6 +20,7 @@ struct SupervisorSummary {
   double last_test_reward = 0;
   double seconds = 0;
   int restarts = 0;
+  std::map<std::string, double> peak_memory_mib;  // by process name, from wait4()
 };
 
 SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir);
