@@ -221,7 +221,7 @@ const std::vector<Field>& fields() {
                   [](Config& c) -> std::vector<int>& { return c.network.resnet_fc_policy_layers; }),
 
       integer(
-          "self_play", "num_workers", [](Config& c) -> int& { return c.num_workers; }, 1, 1024),
+          "self_play", "num_workers", [](Config& c) -> int& { return c.num_workers; }, 0, 1024),
       integer(
           "self_play", "num_parallel_games", [](Config& c) -> int& { return c.num_parallel_games; },
           1, 65536),
@@ -402,13 +402,20 @@ void apply(Config& config, const Field& field, const YAML::Node& value, const st
 }  // namespace
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  Config config;
-  config.source = path;
   std::ifstream file(path);
   if (!file) throw ConfigError(path + ": cannot open the configuration file");
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse_config(text.str(), path, overrides);
+}
+
+Config parse_config(const std::string& text, const std::string& path,
+                    const std::vector<std::string>& overrides) {
+  Config config;
+  config.source = path;
   YAML::Node root;
   try {
-    root = YAML::Load(file);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& error) {
     throw ConfigError(at(path, error.mark) + ": YAML syntax error: " + error.msg);
   }

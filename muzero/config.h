@@ -61,6 +61,9 @@ class ConfigError : public std::runtime_error {
 // Reads `path`, then applies overrides of the form "section.key=value" (value in YAML syntax).
 // Throws ConfigError on unknown keys, wrong types and out-of-range values.
 Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from YAML text; `source` names it in error messages.
+Config parse_config(const std::string& text, const std::string& source,
+                    const std::vector<std::string>& overrides = {});
 
 // The resolved configuration in the same YAML layout, for the run directory.
 std::string config_to_yaml(const Config& config);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   CLI::App app("muzero: MuZero training, evaluation and play");
   app.require_subcommand(1);
   std::vector<muzero::CommandRunner> commands{muzero::add_train_command(app),
+                                              muzero::add_worker_command(app),
                                               muzero::add_role_command(app)};
   try {
     app.parse(argc, argv);

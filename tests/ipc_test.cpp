@@ -26,7 +26,7 @@ TEST(Frame, RoundTripsSeveralFramesFedByteByByte) {
   const std::vector<std::byte> a = bytes_of("first payload");
   const std::vector<std::byte> b;  // empty payloads are allowed
   std::vector<std::byte> stream = encode_frame(MessageType::kGame, a);
-  const std::vector<std::byte> second = encode_frame(MessageType::kStop, b);
+  const std::vector<std::byte> second = encode_frame(MessageType::kConfig, b);
   stream.insert(stream.end(), second.begin(), second.end());
   ASSERT_EQ(stream.size(), 2 * kFrameHeaderSize + a.size());
 
@@ -39,7 +39,7 @@ TEST(Frame, RoundTripsSeveralFramesFedByteByByte) {
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0].type, MessageType::kGame);
   EXPECT_EQ(frames[0].payload, a);
-  EXPECT_EQ(frames[1].type, MessageType::kStop);
+  EXPECT_EQ(frames[1].type, MessageType::kConfig);
   EXPECT_TRUE(frames[1].payload.empty());
   EXPECT_EQ(decoder.buffered(), 0u);
 }

@@ -4,7 +4,8 @@
 #    (JSON lines and TensorBoard events), checkpoint, replay buffer and counters are written;
 #  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint;
 #  - a self-play worker killed with SIGKILL is replaced and training still finishes;
-#  - killing the supervisor with SIGKILL leaves no process behind.
+#  - killing the supervisor with SIGKILL leaves no process behind;
+#  - a worker started by hand with `muzero worker --connect` joins over TCP.
 set -u
 muzero="$1"
 config="$2"
@@ -92,6 +93,23 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 check "no process left after SIGKILL of the supervisor" [ "$(pgrep -fc "__role .* --run-dir $work/d")" -eq 0 ]
+
+# 5. No local self-play workers: a worker started by hand joins over TCP and does all the playing.
+port=$((20000 + RANDOM % 20000))
+"$muzero" train --config "$config" "${tiny[@]}" --set self_play.num_workers=0 \
+  --set training.training_steps=40 --listen "127.0.0.1:$port" \
+  --set output.results_dir="$work/e" > "$work/e.log" 2>&1 &
+pid=$!
+"$muzero" worker --connect "127.0.0.1:$port" --worker-id 7 > "$work/e_worker.log" 2>&1 &
+worker=$!
+wait "$pid"
+check "training with a remote worker exits 0" [ $? -eq 0 ]
+wait "$worker"
+check "the remote worker stops by itself when training is done" [ $? -eq 0 ]
+check "the remote worker joined" grep -q "self-play worker 7 joined" "$work/e_worker.log"
+check "training with only a remote worker finished" grep -q "finished after 40 training steps" "$work/e.log"
+show_log_on_failure "$work/e.log"
+if [ "$failures" -ne 0 ]; then cat "$work/e_worker.log"; fi
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -17,6 +17,7 @@ struct RoleOptions {
   std::string run_dir;
   int worker_id = 0;
   std::uint64_t seed_salt = 0;
+  std::string listen;
 };
 
 int run(const RoleOptions& options) {
@@ -25,6 +26,7 @@ int run(const RoleOptions& options) {
   const Config config = load_config((run_dir / run_files::kConfig).string());
   RoleContext context = make_role_context(config, run_dir, options.worker_id, &stop);
   context.seed_salt = options.seed_salt;
+  context.listen = options.listen;
   spdlog::set_pattern("[%H:%M:%S.%e] [" + options.role +
                       (options.role == "self_play" ? " " + std::to_string(options.worker_id) : "") +
                       "] [%l] %v");
@@ -47,6 +49,7 @@ CommandRunner add_role_command(CLI::App& app) {
   role->add_option("--run-dir", options->run_dir)->required();
   role->add_option("--worker-id", options->worker_id);
   role->add_option("--seed-salt", options->seed_salt);
+  role->add_option("--listen", options->listen);
   return [role, options]() -> int { return role->parsed() ? run(*options) : -1; };
 }
 

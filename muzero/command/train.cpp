@@ -18,6 +18,7 @@ struct TrainOptions {
   std::string config_path;
   std::string resume_dir;
   std::vector<std::string> overrides;
+  std::string listen;
 };
 
 int run(const TrainOptions& options) {
@@ -38,7 +39,7 @@ int run(const TrainOptions& options) {
   std::ofstream(run_dir / run_files::kConfig) << config_to_yaml(config);
   spdlog::info("{} {} in {}", options.resume_dir.empty() ? "training" : "resuming",
                config.game_name, run_dir.string());
-  const SupervisorSummary summary = run_supervisor(config, run_dir);
+  const SupervisorSummary summary = run_supervisor(config, run_dir, options.listen);
   spdlog::info(
       "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.1f}",
       summary.exit_status != 0 ? "failed"
@@ -74,6 +75,10 @@ CommandRunner add_train_command(CLI::App& app) {
   train->add_option("--set", options->overrides,
                     "Override a config value, e.g. --set self_play.num_simulations=25 "
                     "(repeatable; also applies on --resume)");
+  train->add_option("--listen", options->listen,
+                    "Also accept self-play workers from other machines (`muzero worker --connect "
+                    "HOST:PORT`): shared storage listens on HOST:PORT, the replay buffer on "
+                    "PORT+1. Off by default: nothing listens on the network unless asked");
   train->callback([config, resume] {
     if (config->count() == 0 && resume->count() == 0) {
       throw CLI::RequiredError("--config or --resume");

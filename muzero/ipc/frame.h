@@ -26,8 +26,8 @@ enum class MessageType : std::uint16_t {
   kWeightsRequest,  // any -> shared storage: "send weights newer than version v"
   kWeights,         // shared storage -> any; trainer -> shared storage
   kStats,           // counters and scalars for shared storage
-  kStop,            // supervisor -> children
-  kLast = kStop,
+  kConfig,          // the run's resolved config (YAML), for workers on other machines
+  kLast = kConfig,
 };
 
 struct Frame {

@@ -66,37 +66,40 @@ int run_replay_role(const RoleContext& context) {
   std::int64_t played_steps = buffer.num_positions();
 
   boost::asio::io_context io;
-  FrameServer server(
-      io, context.replay_address,
-      [&](const Frame& frame) -> std::optional<Reply> {
-        switch (frame.type) {
-          case MessageType::kGame: {
-            GameHistory game = decode_game(frame.payload);
-            played_steps += game.num_moves();
-            buffer.add(std::move(game));
-            return Reply{MessageType::kGame, encode_int(buffer.total_games_added())};
-          }
-          case MessageType::kBatchRequest: {
-            const std::int64_t size = decode_int(frame.payload);
-            if (size < 1 || size > (1 << 20)) throw DecodeError("bad batch size");
-            BatchReply reply;
-            reply.played_games = buffer.total_games_added();
-            reply.played_steps = played_steps;
-            reply.ready = buffer.num_games() >= config.start_after_games;
-            if (reply.ready) reply.batch = buffer.sample(static_cast<int>(size), rng);
-            return Reply{MessageType::kBatch, encode_batch_reply(reply)};
-          }
-          case MessageType::kPriorities: {
-            const PriorityUpdate update = decode_priorities(frame.payload);
-            buffer.update_priorities(update.positions, update.errors, update.num_unroll_steps);
-            return Reply{MessageType::kPriorities, encode_int(0)};
-          }
-          default:
-            throw DecodeError("the replay buffer does not handle message type " +
-                              std::to_string(static_cast<int>(frame.type)));
-        }
-      },
-      kMaxFramePayload);
+  const FrameServer::Handler handler = [&](const Frame& frame) -> std::optional<Reply> {
+    switch (frame.type) {
+      case MessageType::kGame: {
+        GameHistory game = decode_game(frame.payload);
+        played_steps += game.num_moves();
+        buffer.add(std::move(game));
+        return Reply{MessageType::kGame, encode_int(buffer.total_games_added())};
+      }
+      case MessageType::kBatchRequest: {
+        const std::int64_t size = decode_int(frame.payload);
+        if (size < 1 || size > (1 << 20)) throw DecodeError("bad batch size");
+        BatchReply reply;
+        reply.played_games = buffer.total_games_added();
+        reply.played_steps = played_steps;
+        reply.ready = buffer.num_games() >= config.start_after_games;
+        if (reply.ready) reply.batch = buffer.sample(static_cast<int>(size), rng);
+        return Reply{MessageType::kBatch, encode_batch_reply(reply)};
+      }
+      case MessageType::kPriorities: {
+        const PriorityUpdate update = decode_priorities(frame.payload);
+        buffer.update_priorities(update.positions, update.errors, update.num_unroll_steps);
+        return Reply{MessageType::kPriorities, encode_int(0)};
+      }
+      default:
+        throw DecodeError("the replay buffer does not handle message type " +
+                          std::to_string(static_cast<int>(frame.type)));
+    }
+  };
+  FrameServer server(io, context.replay_address, handler, kMaxFramePayload);
+  std::unique_ptr<FrameServer> tcp_server;
+  if (!context.listen.empty()) {
+    tcp_server = std::make_unique<FrameServer>(io, tcp_addresses(context.listen).second, handler,
+                                               kMaxFramePayload);
+  }
 
   run_until_stopped(io, *context.stop);
   save_buffer(buffer, file);

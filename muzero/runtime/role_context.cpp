@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <functional>
+#include <stdexcept>
 
 namespace muzero {
 namespace {
@@ -35,6 +36,21 @@ RoleContext make_role_context(const Config& config, const std::filesystem::path&
   context.worker_id = worker_id;
   context.stop = stop;
   return context;
+}
+
+std::pair<std::string, std::string> tcp_addresses(const std::string& host_port) {
+  const auto colon = host_port.rfind(':');
+  if (colon == std::string::npos)
+    throw std::invalid_argument("expected HOST:PORT, got '" + host_port + "'");
+  int port = -1;
+  try {
+    port = std::stoi(host_port.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 1 || port > 65534) throw std::invalid_argument("bad port in '" + host_port + "'");
+  const std::string host = host_port.substr(0, colon);
+  return {"tcp:" + host + ":" + std::to_string(port),
+          "tcp:" + host + ":" + std::to_string(port + 1)};
 }
 
 const std::atomic<bool>& install_stop_signals(bool child) {

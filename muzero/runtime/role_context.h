@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "muzero/config.h"
 
@@ -17,6 +18,7 @@ struct RoleContext {
   std::string replay_address;
   int worker_id = 0;
   std::uint64_t seed_salt = 0;              // changes when a crashed worker is restarted
+  std::string listen;  // HOST:PORT: servers also listen on TCP (storage PORT, replay PORT+1)
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT / SIGTERM
 };
 
@@ -33,6 +35,10 @@ inline constexpr const char* kReplaySocket = "replay.sock";
 // Unix socket addresses inside the run directory (or under /tmp when that path is too long).
 RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
                               int worker_id, const std::atomic<bool>* stop);
+
+// The TCP addresses of storage (PORT) and the replay buffer (PORT + 1) for "HOST:PORT".
+// Throws std::invalid_argument for a malformed value.
+std::pair<std::string, std::string> tcp_addresses(const std::string& host_port);
 
 // Installs signal handlers that set the returned flag: SIGINT and SIGTERM for the supervisor;
 // SIGTERM only for a child, which also gets SIGTERM when its parent dies (no orphans).

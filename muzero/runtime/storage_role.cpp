@@ -82,41 +82,50 @@ int run_storage_role(const RoleContext& context) {
   MetricsLog metrics(context.run_dir);
 
   boost::asio::io_context io;
-  FrameServer server(
-      io, context.storage_address,
-      [&](const Frame& frame) -> std::optional<Reply> {
-        switch (frame.type) {
-          case MessageType::kWeights: {
-            WeightsMessage weights = decode_weights(frame.payload);
-            if (weights.blob.empty()) throw DecodeError("empty weights");
-            training_step_of_weights = weights.training_step;
-            const std::int64_t version = storage.publish_weights(std::move(weights.blob));
-            storage.set_counter(counters::kWeightsVersion, static_cast<double>(version));
-            return Reply{MessageType::kWeights, encode_int(version)};
+  const std::string config_yaml = config_to_yaml(context.config);
+  const FrameServer::Handler handler = [&](const Frame& frame) -> std::optional<Reply> {
+    switch (frame.type) {
+      case MessageType::kConfig: {
+        PayloadWriter w;
+        w.put_string(config_yaml);
+        return Reply{MessageType::kConfig, std::move(w.bytes())};
+      }
+      case MessageType::kWeights: {
+        WeightsMessage weights = decode_weights(frame.payload);
+        if (weights.blob.empty()) throw DecodeError("empty weights");
+        training_step_of_weights = weights.training_step;
+        const std::int64_t version = storage.publish_weights(std::move(weights.blob));
+        storage.set_counter(counters::kWeightsVersion, static_cast<double>(version));
+        return Reply{MessageType::kWeights, encode_int(version)};
+      }
+      case MessageType::kWeightsRequest: {
+        const std::int64_t known = decode_int(frame.payload);
+        const WeightsSnapshot latest = storage.latest_weights();
+        WeightsMessage reply{latest.version, training_step_of_weights, {}};
+        if (latest.version > known && latest.blob) reply.blob = *latest.blob;
+        return Reply{MessageType::kWeights, encode_weights(reply)};
+      }
+      case MessageType::kStats: {
+        for (const CounterUpdate& u : decode_counter_updates(frame.payload)) {
+          if (u.add) {
+            storage.add_to_counter(u.name, u.value);
+          } else {
+            storage.set_counter(u.name, u.value);
           }
-          case MessageType::kWeightsRequest: {
-            const std::int64_t known = decode_int(frame.payload);
-            const WeightsSnapshot latest = storage.latest_weights();
-            WeightsMessage reply{latest.version, training_step_of_weights, {}};
-            if (latest.version > known && latest.blob) reply.blob = *latest.blob;
-            return Reply{MessageType::kWeights, encode_weights(reply)};
-          }
-          case MessageType::kStats: {
-            for (const CounterUpdate& u : decode_counter_updates(frame.payload)) {
-              if (u.add) {
-                storage.add_to_counter(u.name, u.value);
-              } else {
-                storage.set_counter(u.name, u.value);
-              }
-            }
-            return Reply{MessageType::kStats, encode_counters(storage.counters())};
-          }
-          default:
-            throw DecodeError("shared storage does not handle message type " +
-                              std::to_string(static_cast<int>(frame.type)));
         }
-      },
-      kMaxFramePayload);
+        return Reply{MessageType::kStats, encode_counters(storage.counters())};
+      }
+      default:
+        throw DecodeError("shared storage does not handle message type " +
+                          std::to_string(static_cast<int>(frame.type)));
+    }
+  };
+  FrameServer server(io, context.storage_address, handler, kMaxFramePayload);
+  std::unique_ptr<FrameServer> tcp_server;
+  if (!context.listen.empty()) {
+    tcp_server = std::make_unique<FrameServer>(io, tcp_addresses(context.listen).first, handler,
+                                               kMaxFramePayload);
+  }
 
   boost::asio::steady_timer timer(io);
   std::function<void()> tick = [&] {

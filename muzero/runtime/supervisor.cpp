@@ -34,8 +34,8 @@ struct Child {
 
 class Supervisor {
  public:
-  Supervisor(const Config& config, std::filesystem::path run_dir)
-      : config_(config), run_dir_(std::move(run_dir)) {}
+  Supervisor(const Config& config, std::filesystem::path run_dir, std::string listen)
+      : config_(config), run_dir_(std::move(run_dir)), listen_(std::move(listen)) {}
 
   SupervisorSummary run(const std::atomic<bool>& stop) {
     const auto start = Clock::now();
@@ -74,9 +74,14 @@ class Supervisor {
 
  private:
   void spawn(Child& child) {
-    child.pid = spawn_self({"__role", child.role, "--run-dir", run_dir_.string(), "--worker-id",
-                            std::to_string(child.worker_id), "--seed-salt",
-                            std::to_string(child.restarts)});
+    std::vector<std::string> args{"__role",      child.role,
+                                  "--run-dir",   run_dir_.string(),
+                                  "--worker-id", std::to_string(child.worker_id),
+                                  "--seed-salt", std::to_string(child.restarts)};
+    if (!listen_.empty() && (child.role == "storage" || child.role == "replay")) {
+      args.insert(args.end(), {"--listen", listen_});
+    }
+    child.pid = spawn_self(args);
   }
 
   Child* find(const std::string& role) {
@@ -219,6 +224,7 @@ class Supervisor {
 
   Config config_;
   std::filesystem::path run_dir_;
+  std::string listen_;
   RoleContext context_;
   std::vector<Child> children_;
   std::unique_ptr<StorageClient> storage_;
@@ -230,9 +236,10 @@ class Supervisor {
 
 }  // namespace
 
-SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir) {
+SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
+                                 const std::string& listen) {
   const std::atomic<bool>& stop = install_stop_signals(/*child=*/false);
-  Supervisor supervisor(config, run_dir);
+  Supervisor supervisor(config, run_dir, listen);
   return supervisor.run(stop);
 }
 

@@ -23,6 +23,8 @@ struct SupervisorSummary {
   std::map<std::string, double> peak_memory_mib;  // by process name, from wait4()
 };
 
-SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir);
+// `listen` ("HOST:PORT", or empty): also serve workers on other machines over TCP.
+SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
+                                 const std::string& listen);
 
 }  // namespace muzero
