@@ -1,11 +1,12 @@
 #!/bin/sh
-# Installs the Debian 12 packages muzero needs (only those missing), then configures and builds
+# Installs the Debian 12 packages muzero needs (only those missing; procps is for the tests'
+# pgrep), then configures and builds
 # it in build/ (Release, ccache when present). A second run skips what is already done.
 set -eu
 cd "$(dirname "$0")/.."
 
 packages="g++ make cmake ccache pkg-config libtorch-dev libopenblas0-pthread libyaml-cpp-dev \
-libspdlog-dev libgtest-dev libcli11-dev libboost-dev"
+libspdlog-dev libgtest-dev libcli11-dev libboost-dev procps"
 
 missing=""
 for p in $packages; do
