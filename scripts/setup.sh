@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages muzero needs (only those missing; procps is for the tests'
-# pgrep), then configures and builds
-# it in build/ (Release, ccache when present). A second run skips what is already done.
+# pgrep), then configures and builds it in build/ (Release, ccache when present). A second run
+# skips what is already done.
 set -eu
 cd "$(dirname "$0")/.."
 
