@@ -131,10 +131,12 @@ TEST(Trainer, CheckpointRestoresWeightsOptimizerAndStep) {
   const Batch batch = make_batch(3, 2, {1.0f, 2.0f, 3.0f});
   Trainer a(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
   for (int i = 0; i < 3; ++i) a.train_step(batch);
-  a.save_checkpoint(path.string());
+  a.save_checkpoint(path.string(), "game:\n  name: cartpole\n");
   Trainer b(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
-  b.load_checkpoint(path.string());
+  const CheckpointInfo info = b.load_checkpoint(path.string());
   EXPECT_EQ(b.steps(), 3);
+  EXPECT_EQ(info.training_step, 3);
+  EXPECT_EQ(info.config_yaml, "game:\n  name: cartpole\n");
   // Same weights and the same Adam moments: the next step is identical.
   const TrainStepResult next_a = a.train_step(batch);
   const TrainStepResult next_b = b.train_step(batch);
@@ -142,9 +144,26 @@ TEST(Trainer, CheckpointRestoresWeightsOptimizerAndStep) {
   EXPECT_EQ(next_a.value_errors, next_b.value_errors);
   std::filesystem::remove(path);
 
+  // Another architecture, a corrupt file and a missing file are refused with reasons.
+  NetworkParams wider;
+  wider.encoding_size = 12;
+  Trainer other(make_network(wider, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
+  a.save_checkpoint(path.string(), "");
+  try {
+    other.load_checkpoint(path.string());
+    ADD_FAILURE() << "loaded weights of another architecture";
+  } catch (const CheckpointError& error) {
+    EXPECT_NE(std::string(error.what()).find("another architecture"), std::string::npos);
+  }
   std::ofstream(path) << "garbage";
-  EXPECT_THROW(b.load_checkpoint(path.string()), std::runtime_error);
+  try {
+    b.load_checkpoint(path.string());
+    ADD_FAILURE() << "loaded a corrupt checkpoint";
+  } catch (const CheckpointError& error) {
+    EXPECT_NE(std::string(error.what()).find("corrupt or truncated"), std::string::npos);
+  }
   std::filesystem::remove(path);
+  EXPECT_THROW(b.load_checkpoint(path.string()), CheckpointError);
 }
 
 }  // namespace

@@ -56,15 +56,15 @@ TrainStepResult Trainer::train_step(const Batch& batch) {
   return result;
 }
 
-void Trainer::save_checkpoint(const std::string& path) const {
+void Trainer::save_checkpoint(const std::string& path, const std::string& config_yaml) const {
   torch::serialize::OutputArchive archive;
-  torch::serialize::OutputArchive network_archive;
-  network_->save(network_archive);
-  archive.write("network", network_archive);
+  archive.write("format", c10::IValue(kCheckpointFormat));
+  archive.write("config", c10::IValue(config_yaml));
+  archive.write("steps", c10::IValue(static_cast<int64_t>(steps_)));
+  archive.write("weights", c10::IValue(serialize_weights(*network_)));
   torch::serialize::OutputArchive optimizer_archive;
   optimizer_->save(optimizer_archive);
   archive.write("optimizer", optimizer_archive);
-  archive.write("steps", torch::tensor(static_cast<int64_t>(steps_)));
   const std::string temporary = path + ".tmp";
   archive.save_to(temporary);
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
@@ -72,24 +72,22 @@ void Trainer::save_checkpoint(const std::string& path) const {
   }
 }
 
-void Trainer::load_checkpoint(const std::string& path) {
+CheckpointInfo Trainer::load_checkpoint(const std::string& path) {
+  const CheckpointInfo info = read_checkpoint_info(path);
+  load_checkpoint_weights(path, *network_);
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    torch::serialize::InputArchive network_archive;
-    archive.read("network", network_archive);
-    network_->load(network_archive);
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer_->load(optimizer_archive);
-    torch::Tensor steps;
-    archive.read("steps", steps);
-    steps_ = steps.item<int64_t>();
   } catch (const c10::Error& error) {
-    throw std::runtime_error("cannot load checkpoint " + path + ": " +
-                             error.what_without_backtrace());
+    throw CheckpointError(path +
+                          ": the optimizer state does not load: " + error.what_without_backtrace());
   }
+  steps_ = static_cast<long>(info.training_step);
   network_->to(device_);
+  return info;
 }
 
 }  // namespace muzero

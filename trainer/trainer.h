@@ -9,6 +9,7 @@
 
 #include "models/network.h"
 #include "replay_buffer/batch.h"
+#include "trainer/checkpoint.h"
 
 namespace torch::optim {
 class Optimizer;
@@ -41,9 +42,11 @@ class Trainer {
   double learning_rate() const;
   long steps() const { return steps_; }
 
-  // Network, optimizer state and step count; written to a temporary file, then renamed.
-  void save_checkpoint(const std::string& path) const;
-  void load_checkpoint(const std::string& path);
+  // See checkpoint.h; written to a temporary file, then renamed into place.
+  void save_checkpoint(const std::string& path, const std::string& config_yaml) const;
+  // Throws CheckpointError with the reason when the file is missing, corrupt, of another
+  // format or for another network architecture.
+  CheckpointInfo load_checkpoint(const std::string& path);
 
   MuZeroNetwork& network() { return *network_; }
 

@@ -30,11 +30,17 @@ int run_trainer_role(const RoleContext& context) {
       make_network(config.network, probe->observation_shape(), probe->action_space_size());
   Trainer trainer(network, config.train, device);
   const std::filesystem::path checkpoint = context.run_dir / run_files::kCheckpoint;
+  const std::string config_yaml = config_to_yaml(config);
   if (std::filesystem::exists(checkpoint)) {
-    trainer.load_checkpoint(checkpoint.string());
+    const CheckpointInfo info = trainer.load_checkpoint(checkpoint.string());
+    const Config saved = parse_config(info.config_yaml, checkpoint.string());
+    if (saved.game_name != config.game_name) {
+      throw CheckpointError(checkpoint.string() + " is for " + saved.game_name + ", not " +
+                            config.game_name);
+    }
     spdlog::info("trainer: resumed from step {}", trainer.steps());
   }
-  auto save = [&] { trainer.save_checkpoint(checkpoint.string()); };
+  auto save = [&] { trainer.save_checkpoint(checkpoint.string(), config_yaml); };
 
   try {
     StorageClient storage(context.storage_address);
