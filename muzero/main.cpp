@@ -12,9 +12,9 @@ int main(int argc, char** argv) {
   muzero::use_single_math_thread();
   CLI::App app("muzero: MuZero training, evaluation and play");
   app.require_subcommand(1);
-  std::vector<muzero::CommandRunner> commands{muzero::add_train_command(app),
-                                              muzero::add_worker_command(app),
-                                              muzero::add_role_command(app)};
+  std::vector<muzero::CommandRunner> commands{
+      muzero::add_train_command(app), muzero::add_worker_command(app),
+      muzero::add_evaluate_command(app), muzero::add_role_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

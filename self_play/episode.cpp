@@ -36,7 +36,10 @@ std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Gam
     return settings.opponent == Opponent::kSelf || games[i]->to_play() == settings.muzero_player;
   };
   auto play = [&](std::size_t i, Action action, bool by_muzero) {
+    results[i].rewards_by_player.resize(games[i]->num_players(), 0.0);
+    const int mover = games[i]->to_play();
     const StepResult step = games[i]->step(action);
+    results[i].rewards_by_player[mover] += step.reward;
     results[i].total_reward += step.reward;
     (by_muzero ? results[i].muzero_reward : results[i].opponent_reward) += step.reward;
     ++results[i].length;

@@ -21,9 +21,10 @@ enum class Opponent { kSelf, kRandom, kExpert };
 Opponent parse_opponent(const std::string& name);  // "self", "random", "expert"
 
 struct EpisodeResult {
-  double total_reward = 0;     // sum of all rewards (one-player games)
-  double muzero_reward = 0;    // rewards earned by MuZero's moves
-  double opponent_reward = 0;  // rewards earned by the opponent's moves
+  double total_reward = 0;                // sum of all rewards (one-player games)
+  double muzero_reward = 0;               // rewards earned by MuZero's moves
+  double opponent_reward = 0;             // rewards earned by the opponent's moves
+  std::vector<double> rewards_by_player;  // rewards earned by each seat's moves
   int length = 0;
   double mean_root_value = 0;  // over MuZero's searches
 };

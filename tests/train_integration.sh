@@ -5,7 +5,8 @@
 #  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint;
 #  - a self-play worker killed with SIGKILL is replaced and training still finishes;
 #  - killing the supervisor with SIGKILL leaves no process behind;
-#  - a worker started by hand with `muzero worker --connect` joins over TCP.
+#  - a worker started by hand with `muzero worker --connect` joins over TCP;
+#  - `muzero evaluate` reads the checkpoint and refuses corrupt ones.
 set -u
 muzero="$1"
 config="$2"
@@ -44,6 +45,20 @@ check "losses logged" grep -q '"3.Loss/1.Total_weighted_loss"' "$run/metrics.jso
 check "test rewards logged" grep -q '"1.Total_reward/1.Total_reward"' "$run/metrics.jsonl"
 check "finished message" grep -q "finished after 60 training steps" "$work/a.log"
 show_log_on_failure "$work/a.log"
+
+# evaluate: the checkpoint carries its config; results as text or JSON; bad files refused.
+checkpoint="$run/checkpoint.pt"
+"$muzero" evaluate --checkpoint "$checkpoint" --games 3 > "$work/eval.txt" 2>&1
+check "evaluate exits 0" [ $? -eq 0 ]
+check "evaluate reports the mean reward" grep -q "^reward .* (mean +- std)" "$work/eval.txt"
+"$muzero" evaluate --checkpoint "$checkpoint" --games 2 --json > "$work/eval.json" 2>&1
+check "evaluate --json prints one object" grep -q '^{"games":2,"mean_reward":' "$work/eval.json"
+printf 'not a checkpoint' > "$work/garbage.pt"
+"$muzero" evaluate --checkpoint "$work/garbage.pt" > "$work/garbage.txt" 2>&1
+check "a corrupt checkpoint is refused with status 2" [ $? -eq 2 ]
+check "and a reason" grep -q "garbage.pt: not a readable checkpoint" "$work/garbage.txt"
+"$muzero" evaluate --checkpoint "$checkpoint" --opponent expert > "$work/expert.txt" 2>&1
+check "an expert opponent for a one-player game is refused" grep -q "needs a two-player game" "$work/expert.txt"
 
 # 2. SIGINT, then --resume with more steps.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \

@@ -19,5 +19,6 @@ using CommandRunner = std::function<int()>;
 CommandRunner add_train_command(CLI::App& app);
 CommandRunner add_role_command(CLI::App& app);
 CommandRunner add_worker_command(CLI::App& app);
+CommandRunner add_evaluate_command(CLI::App& app);
 
 }  // namespace muzero

@@ -1,0 +1,101 @@
+// muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
+//                 [--muzero-player 0|1] [--json] [--seed S]
+#include <torch/torch.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "games/registry.h"
+#include "models/torch_evaluator.h"
+#include "muzero/command/commands.h"
+#include "muzero/config.h"
+#include "self_play/evaluation.h"
+#include "trainer/checkpoint.h"
+
+namespace muzero {
+namespace {
+
+struct EvaluateOptions {
+  std::string checkpoint;
+  std::string opponent = "self";
+  int games = 100;
+  int muzero_player = 0;
+  bool json = false;
+  std::uint64_t seed = 0;
+};
+
+int run(const EvaluateOptions& options) {
+  Config config;
+  std::shared_ptr<MuZeroNetwork> network;
+  std::unique_ptr<Game> probe;
+  try {
+    const CheckpointInfo info = read_checkpoint_info(options.checkpoint);
+    config = parse_config(info.config_yaml, options.checkpoint + " (its embedded config)");
+    probe = make_game(config.game_name);
+    network = make_network(config.network, probe->observation_shape(), probe->action_space_size());
+    load_checkpoint_weights(options.checkpoint, *network);
+  } catch (const std::exception& error) {  // CheckpointError, ConfigError
+    std::cerr << "muzero: " << error.what() << "\n";
+    return kExitBadConfig;
+  }
+  const Opponent opponent = parse_opponent(options.opponent);
+  if (opponent != Opponent::kSelf && probe->num_players() != 2) {
+    std::cerr << "muzero: --opponent " << options.opponent << " needs a two-player game; "
+              << config.game_name << " has one player\n";
+    return kExitBadConfig;
+  }
+  if (opponent == Opponent::kExpert && !probe->expert_action()) {
+    probe->reset(0);
+    if (!probe->expert_action()) {
+      std::cerr << "muzero: " << config.game_name << " has no expert opponent\n";
+      return kExitBadConfig;
+    }
+  }
+  torch::manual_seed(options.seed);
+  TorchEvaluator evaluator(network, probe->observation_shape(), torch::kCPU);
+  const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves, opponent,
+                                 options.muzero_player};
+  std::mt19937_64 rng(options.seed);
+  std::vector<std::uint64_t> seeds(options.games);
+  for (std::uint64_t& s : seeds) s = rng();
+  const std::vector<EpisodeResult> episodes =
+      play_episodes([&] { return make_game(config.game_name); }, seeds, evaluator, settings, rng);
+  const EvaluationSummary summary = summarize(episodes, options.muzero_player);
+  if (options.json) {
+    std::cout << to_json(summary) << "\n";
+  } else {
+    std::cout << config.game_name << ": MuZero (seat " << options.muzero_player << ") vs "
+              << options.opponent << "\n"
+              << to_text(summary);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner add_evaluate_command(CLI::App& app) {
+  auto options = std::make_shared<EvaluateOptions>();
+  CLI::App* evaluate = app.add_subcommand(
+      "evaluate", "Play games with a checkpoint (no exploration noise) and report the results");
+  evaluate->add_option("--checkpoint", options->checkpoint, "checkpoint.pt of a training run")
+      ->required();
+  evaluate
+      ->add_option("--opponent", options->opponent, "Who plays the other seat of a two-player game")
+      ->check(CLI::IsMember({"self", "random", "expert"}))
+      ->capture_default_str();
+  evaluate->add_option("--games", options->games, "Number of games")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  evaluate
+      ->add_option("--muzero-player", options->muzero_player,
+                   "MuZero's seat in a two-player game (0 moves first)")
+      ->check(CLI::Range(0, 1))
+      ->capture_default_str();
+  evaluate->add_flag("--json", options->json, "Print one JSON object instead of text");
+  evaluate->add_option("--seed", options->seed, "Seeds the games and the random opponent")
+      ->capture_default_str();
+  return [evaluate, options]() -> int { return evaluate->parsed() ? run(*options) : -1; };
+}
+
+}  // namespace muzero
