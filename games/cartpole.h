@@ -26,7 +26,9 @@ class CartPole final : public Game {
   std::vector<float> reset(std::uint64_t seed) override;
   StepResult step(Action action) override;
   std::vector<float> observation() const override;
-  std::vector<Action> legal_actions() const override { return {0, 1}; }
+  std::vector<Action> legal_actions() const override {
+    return done_ ? std::vector<Action>{} : std::vector<Action>{0, 1};
+  }
   bool is_terminal() const override { return done_; }
   int to_play() const override { return 0; }
   int num_players() const override { return 1; }

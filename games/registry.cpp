@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "games/cartpole.h"
+#include "games/connect4.h"
 #include "games/tictactoe.h"
 
 namespace muzero {
@@ -13,6 +14,7 @@ struct Registry {
   std::mutex mutex;
   std::map<std::string, GameFactory> factories{
       {"cartpole", [] { return std::make_unique<CartPole>(); }},
+      {"connect4", [] { return std::make_unique<Connect4>(); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
   };
 };

@@ -1,0 +1,88 @@
+#include "games/connect4.h"
+
+#include <gtest/gtest.h>
+
+namespace muzero {
+namespace {
+
+// Plays columns given as 1-based digits, e.g. "4455".
+Connect4 play(const std::string& columns) {
+  Connect4 game;
+  game.reset(0);
+  for (char c : columns) game.step(c - '1');
+  return game;
+}
+
+TEST(Connect4, FourInARowWinsInEveryDirection) {
+  // X plays the odd moves. Horizontal: a1 b1 c1 d1. Vertical: four in column a.
+  // Rising diagonal: a1 b2 c3 d4 (the final move, into column d, lands on row 4).
+  for (const std::string moves : {"1122334", "1213141", "12234334544"}) {
+    Connect4 game = play(moves.substr(0, moves.size() - 1));
+    EXPECT_FALSE(game.is_terminal()) << moves;
+    const StepResult last = game.step(moves.back() - '1');
+    EXPECT_TRUE(last.done) << moves << "\n" << game.render();
+    EXPECT_FLOAT_EQ(last.reward, 1.0f);
+    EXPECT_EQ(game.winner(), 0);
+    EXPECT_TRUE(game.legal_actions().empty());
+  }
+}
+
+TEST(Connect4, FallingDiagonalWinForTheSecondPlayer) {
+  // O ends with g1 f2 e3 d4; the last move drops into column d.
+  Connect4 game = play("577566342524345");
+  ASSERT_FALSE(game.is_terminal()) << game.render();
+  const StepResult last = game.step(3);
+  EXPECT_TRUE(last.done) << game.render();
+  EXPECT_EQ(game.winner(), 1);
+  EXPECT_EQ(game.board()[0][6], 2);
+  EXPECT_EQ(game.board()[1][5], 2);
+  EXPECT_EQ(game.board()[2][4], 2);
+  EXPECT_EQ(game.board()[3][3], 2);
+}
+
+TEST(Connect4, FullColumnsAreIllegal) {
+  Connect4 game = play("111111");
+  EXPECT_THROW(game.step(0), std::invalid_argument);
+  EXPECT_EQ(game.legal_actions(), (std::vector<Action>{1, 2, 3, 4, 5, 6}));
+  EXPECT_THROW(game.step(7), std::invalid_argument);
+}
+
+TEST(Connect4, ObservationIsFromThePlayerToMove) {
+  Connect4 game = play("4");  // X in d1; O to move
+  const std::vector<float> obs = game.observation();
+  ASSERT_EQ(obs.size(), 3u * 42);
+  EXPECT_FLOAT_EQ(obs[3], 0.0f);       // own plane (O): empty
+  EXPECT_FLOAT_EQ(obs[42 + 3], 1.0f);  // opponent plane: X at row 0, column 3
+  EXPECT_FLOAT_EQ(obs[84], -1.0f);     // player 1 to move
+}
+
+TEST(Connect4, ExpertWinsBlocksAndAvoidsGivingAWin) {
+  EXPECT_EQ(play("112233").expert_action(), 3);  // X completes the bottom row
+  EXPECT_EQ(play("12121").expert_action(), 0);   // O blocks X's three in column 1
+  // X to move with no threat either way: the centre column.
+  EXPECT_EQ(play("").expert_action(), 3);
+  // X to move, nobody can win at once, and a stone in the centre column would let O win on top
+  // of it: the expert plays elsewhere and leaves O no winning reply.
+  Connect4 trap = play("413574312273");
+  ASSERT_FALSE(trap.is_terminal());
+  const Action chosen = *trap.expert_action();
+  Connect4 after = trap;
+  after.step(chosen);
+  for (Action reply : after.legal_actions()) {
+    Connect4 next = after;
+    next.step(reply);
+    EXPECT_NE(next.winner(), 1) << "expert move " << chosen << " lets O win with " << reply << "\n"
+                                << trap.render();
+  }
+}
+
+TEST(Connect4, ActionStringsAreColumnNumbers) {
+  Connect4 game;
+  EXPECT_EQ(game.action_to_string(0), "1");
+  EXPECT_EQ(game.action_from_string("7"), 6);
+  EXPECT_FALSE(game.action_from_string("8"));
+  EXPECT_FALSE(game.action_from_string("x"));
+}
+
+}  // namespace
+}  // namespace muzero
