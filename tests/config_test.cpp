@@ -66,6 +66,13 @@ TEST(Config, TicTacToeLoads) {
   EXPECT_EQ(c.opponent, "expert");
 }
 
+TEST(Config, Connect4Loads) {
+  const Config c = load_config(kSource + "/configs/connect4.yaml");
+  EXPECT_EQ(c.game_name, "connect4");
+  EXPECT_EQ(c.network.blocks, 6);
+  EXPECT_EQ(c.train.optimizer, "sgd");
+}
+
 TEST(Config, MissingKeysTakeDefaults) {
   const Config c = load_config(write_config("minimal", "game:\n  name: tictactoe\n"));
   EXPECT_EQ(c.game_name, "tictactoe");
