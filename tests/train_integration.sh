@@ -6,7 +6,8 @@
 #  - a self-play worker killed with SIGKILL is replaced and training still finishes;
 #  - killing the supervisor with SIGKILL leaves no process behind;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP;
-#  - `muzero evaluate` reads the checkpoint and refuses corrupt ones.
+#  - `muzero evaluate` reads the checkpoint and refuses corrupt ones;
+#  - `muzero play` in a pseudo-terminal refuses bad input and quits on q.
 set -u
 muzero="$1"
 config="$2"
@@ -21,7 +22,8 @@ check() {  # check DESCRIPTION COMMAND...
 counter() {  # counter RUN NAME
   awk -v name="$2" '$1 == name { print int($2) }' "$1/counters.txt"
 }
-run_dir() { find "$1/cartpole" -mindepth 1 -maxdepth 1 -type d | head -n 1; }
+run_dir_of() { find "$1/$2" -mindepth 1 -maxdepth 1 -type d | head -n 1; }
+run_dir() { run_dir_of "$1" cartpole; }
 show_log_on_failure() { if [ "$failures" -ne 0 ]; then tail -30 "$1"; fi; }
 
 tiny=(--set training.batch_size=16 --set self_play.num_simulations=8 --set game.max_moves=60
@@ -125,6 +127,22 @@ check "the remote worker joined" grep -q "self-play worker 7 joined" "$work/e_wo
 check "training with only a remote worker finished" grep -q "finished after 40 training steps" "$work/e.log"
 show_log_on_failure "$work/e.log"
 if [ "$failures" -ne 0 ]; then cat "$work/e_worker.log"; fi
+
+# 6. `muzero play` against a human through a pseudo-terminal (script(1) from bsdutils): a
+#    malformed move and an occupied square are refused with the legal moves listed, q quits.
+"$muzero" train --config "$(dirname "$config")/tictactoe.yaml" --set training.training_steps=10 \
+  --set self_play.num_simulations=8 --set training.batch_size=8 --set test.episodes=1 \
+  --set output.results_dir="$work/f" > "$work/f.log" 2>&1
+check "tiny TicTacToe run exits 0" [ $? -eq 0 ]
+checkpoint="$(run_dir_of "$work/f" tictactoe)/checkpoint.pt"
+printf 'zz\nb2\nb2\nq\n' | script -qfec "$muzero play --checkpoint $checkpoint --human-first" \
+  /dev/null > "$work/play.txt" 2>&1
+check "play exits 0 on q" [ $? -eq 0 ]
+check "a malformed move is refused" grep -q "'zz' is not a move. Legal moves: a1 b1 c1 a2 b2 c2 a3 b3 c3" "$work/play.txt"
+check "MuZero answers with its move and visits" grep -q "MuZero plays .* (root value .*; visits" "$work/play.txt"
+check "an occupied square is refused" grep -q "'b2' is not legal now. Legal moves:" "$work/play.txt"
+check "q quits cleanly" grep -q "q quits): bye" "$work/play.txt"
+if [ "$failures" -ne 0 ]; then cat "$work/play.txt"; fi
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
