@@ -108,10 +108,18 @@ int run_test_role(const RoleContext& context) {
   std::mt19937_64 rng(config.seed + 104729ull + context.seed_salt);
   const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves,
                                  parse_opponent(config.opponent), config.muzero_player};
+  // A round every test.interval_steps training steps, and one on the final weights; testing
+  // continuously would take a core from self-play and training.
   std::int64_t tested_version = -1;
+  double next_test_step = 0;
   while (!context.stop->load()) {
     const auto counts = storage.update({});
     const bool done = counter(counts, counters::kTrainingDone) > 0;
+    const double step = counter(counts, counters::kTrainingStep);
+    if (!done && step < next_test_step) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
     refresh_weights(storage, *player.network, version);
     if (version == tested_version) {
       if (done) break;  // the final weights have been tested
@@ -119,6 +127,7 @@ int run_test_role(const RoleContext& context) {
       continue;
     }
     tested_version = version;
+    next_test_step = step + config.test_interval_steps;
     std::vector<std::uint64_t> seeds(config.test_episodes);
     for (std::uint64_t& s : seeds) s = rng();
     const auto results = play_episodes([&] { return make_game(config.game_name); }, seeds,
