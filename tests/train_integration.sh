@@ -46,6 +46,7 @@ check "TensorBoard events written" compgen -G "$run/events.out.tfevents.*"
 check "losses logged" grep -q '"3.Loss/1.Total_weighted_loss"' "$run/metrics.jsonl"
 check "test rewards logged" grep -q '"1.Total_reward/1.Total_reward"' "$run/metrics.jsonl"
 check "finished message" grep -q "finished after 60 training steps" "$work/a.log"
+check "every process logs to muzero.log" grep -q "\[replay\] \[info\] replay buffer: saved" "$run/muzero.log"
 show_log_on_failure "$work/a.log"
 
 # evaluate: the checkpoint carries its config; results as text or JSON; bad files refused.

@@ -8,6 +8,7 @@
 
 #include "muzero/command/commands.h"
 #include "muzero/runtime/roles.h"
+#include "muzero/runtime/run_log.h"
 
 namespace muzero {
 namespace {
@@ -27,9 +28,9 @@ int run(const RoleOptions& options) {
   RoleContext context = make_role_context(config, run_dir, options.worker_id, &stop);
   context.seed_salt = options.seed_salt;
   context.listen = options.listen;
-  spdlog::set_pattern("[%H:%M:%S.%e] [" + options.role +
-                      (options.role == "self_play" ? " " + std::to_string(options.worker_id) : "") +
-                      "] [%l] %v");
+  log_to_run_directory(run_dir, options.role == "self_play"
+                                    ? "self_play " + std::to_string(options.worker_id)
+                                    : options.role);
   try {
     return run_role(options.role, context);
   } catch (const std::exception& error) {

@@ -9,6 +9,7 @@
 #include "muzero/command/commands.h"
 #include "muzero/run_directory.h"
 #include "muzero/runtime/role_context.h"
+#include "muzero/runtime/run_log.h"
 #include "muzero/runtime/supervisor.h"
 
 namespace muzero {
@@ -37,6 +38,7 @@ int run(const TrainOptions& options) {
   }
   if (run_dir.empty()) run_dir = make_run_directory(config);
   std::ofstream(run_dir / run_files::kConfig) << config_to_yaml(config);
+  log_to_run_directory(run_dir, "supervisor");
   spdlog::info("{} {} in {}", options.resume_dir.empty() ? "training" : "resuming",
                config.game_name, run_dir.string());
   const SupervisorSummary summary = run_supervisor(config, run_dir, options.listen);
