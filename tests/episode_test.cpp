@@ -11,12 +11,7 @@ namespace {
 
 using testing::LatentPath;
 using testing::StubEvaluator;
-
-StubEvaluator uniform_evaluator(int actions) {
-  return StubEvaluator(
-      actions, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
-      [actions](const LatentPath&) { return std::vector<float>(actions, 0.0f); });
-}
+using testing::uniform_evaluator;
 
 EpisodeSettings settings(Opponent opponent, int muzero_player, int max_moves) {
   EpisodeSettings s;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "tests/bytes.h"
+
 #include <cstring>
 
 #include "muzero/ipc/crc32c.h"
@@ -11,11 +13,8 @@
 namespace muzero {
 namespace {
 
-std::vector<std::byte> bytes_of(const std::string& text) {
-  std::vector<std::byte> out(text.size());
-  std::memcpy(out.data(), text.data(), text.size());
-  return out;
-}
+using testing::bytes_of;
+using testing::text_of;
 
 TEST(Crc32c, StandardCheckValue) {
   EXPECT_EQ(crc32c(bytes_of("123456789")), 0xE3069283u);  // the published CRC-32C check value

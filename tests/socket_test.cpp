@@ -1,7 +1,9 @@
 // Frames over real sockets: request/response on Unix and TCP sockets, and a connection that
 // sends garbage is closed without disturbing the others.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include "tests/bytes.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -14,15 +16,8 @@
 namespace muzero {
 namespace {
 
-std::vector<std::byte> bytes_of(const std::string& text) {
-  std::vector<std::byte> out(text.size());
-  std::memcpy(out.data(), text.data(), text.size());
-  return out;
-}
-
-std::string text_of(const std::vector<std::byte>& bytes) {
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
+using testing::bytes_of;
+using testing::text_of;
 
 // Echoes kStats payloads back upper-cased; refuses kGame payloads that say "bad".
 class EchoServer {

@@ -73,4 +73,11 @@ class StubEvaluator : public Evaluator {
   std::vector<LatentPath> states_;
 };
 
+// Uniform policy, zero values and rewards everywhere.
+inline StubEvaluator uniform_evaluator(int actions) {
+  return StubEvaluator(
+      actions, [](const LatentPath&) { return 0.0f; }, [](const LatentPath&) { return 0.0f; },
+      [actions](const LatentPath&) { return std::vector<float>(actions, 0.0f); });
+}
+
 }  // namespace muzero::testing

@@ -8,10 +8,10 @@
 
 #include "games/registry.h"
 #include "models/torch_evaluator.h"
+#include "muzero/agent.h"
 #include "muzero/command/commands.h"
 #include "muzero/config.h"
 #include "self_play/evaluation.h"
-#include "trainer/checkpoint.h"
 
 namespace muzero {
 namespace {
@@ -26,19 +26,15 @@ struct EvaluateOptions {
 };
 
 int run(const EvaluateOptions& options) {
-  Config config;
-  std::shared_ptr<MuZeroNetwork> network;
-  std::unique_ptr<Game> probe;
+  Agent agent;
   try {
-    const CheckpointInfo info = read_checkpoint_info(options.checkpoint);
-    config = parse_config(info.config_yaml, options.checkpoint + " (its embedded config)");
-    probe = make_game(config.game_name);
-    network = make_network(config.network, probe->observation_shape(), probe->action_space_size());
-    load_checkpoint_weights(options.checkpoint, *network);
+    agent = load_agent(options.checkpoint);
   } catch (const std::exception& error) {  // CheckpointError, ConfigError
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
   }
+  const Config& config = agent.config;
+  Game* probe = agent.game.get();
   const Opponent opponent = parse_opponent(options.opponent);
   if (opponent != Opponent::kSelf && probe->num_players() != 2) {
     std::cerr << "muzero: --opponent " << options.opponent << " needs a two-player game; "
@@ -53,7 +49,7 @@ int run(const EvaluateOptions& options) {
     }
   }
   torch::manual_seed(options.seed);
-  TorchEvaluator evaluator(network, probe->observation_shape(), torch::kCPU);
+  TorchEvaluator evaluator(agent.network, probe->observation_shape(), torch::kCPU);
   const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves, opponent,
                                  options.muzero_player};
   std::mt19937_64 rng(options.seed);

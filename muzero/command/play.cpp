@@ -10,11 +10,11 @@
 
 #include "games/registry.h"
 #include "models/torch_evaluator.h"
+#include "muzero/agent.h"
 #include "muzero/command/commands.h"
 #include "muzero/config.h"
 #include "self_play/action_selection.h"
 #include "self_play/mcts.h"
-#include "trainer/checkpoint.h"
 
 namespace muzero {
 namespace {
@@ -72,20 +72,16 @@ std::optional<Action> human_move(const Game& game) {
 }
 
 int run(const PlayOptions& options) {
-  Config config;
-  std::shared_ptr<MuZeroNetwork> network;
-  std::unique_ptr<Game> game;
+  Agent agent;
   try {
-    const CheckpointInfo info = read_checkpoint_info(options.checkpoint);
-    config = parse_config(info.config_yaml, options.checkpoint + " (its embedded config)");
-    game = make_game(config.game_name);
-    network = make_network(config.network, game->observation_shape(), game->action_space_size());
-    load_checkpoint_weights(options.checkpoint, *network);
-  } catch (const std::exception& error) {
+    agent = load_agent(options.checkpoint);
+  } catch (const std::exception& error) {  // CheckpointError, ConfigError
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
   }
-  TorchEvaluator evaluator(network, game->observation_shape(), torch::kCPU);
+  const Config& config = agent.config;
+  std::unique_ptr<Game>& game = agent.game;
+  TorchEvaluator evaluator(agent.network, game->observation_shape(), torch::kCPU);
   SearchParams params = config.self_play.search;
   params.add_exploration_noise = false;
   BatchedSearch search(params, game->num_players(), game->action_space_size());

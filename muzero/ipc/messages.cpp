@@ -67,6 +67,30 @@ constexpr std::uint32_t kMaxBatchSize = 1u << 20;
 constexpr std::uint32_t kMaxUnrollSteps = 1000;
 constexpr std::uint64_t kMaxCounters = 10000;
 
+// Positions travel as two arrays: game ids, then positions within the games.
+void put_positions(PayloadWriter& w, std::span<const SampledPosition> positions) {
+  std::vector<std::uint64_t> ids;
+  std::vector<std::int32_t> indices;
+  for (const SampledPosition& p : positions) {
+    ids.push_back(p.game_id);
+    indices.push_back(p.position);
+  }
+  w.put_vector<std::uint64_t>(ids);
+  w.put_vector<std::int32_t>(indices);
+}
+
+std::vector<SampledPosition> get_positions(PayloadReader& r) {
+  const auto ids = r.get_vector<std::uint64_t>();
+  const auto indices = r.get_vector<std::int32_t>();
+  if (ids.size() != indices.size()) throw DecodeError("game ids and positions disagree in number");
+  std::vector<SampledPosition> positions;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (indices[i] < 0) throw DecodeError("negative position");
+    positions.push_back({ids[i], indices[i]});
+  }
+  return positions;
+}
+
 void check_batch(bool ok, const char* what) {
   if (!ok) throw DecodeError(std::string("malformed batch: ") + what);
 }
@@ -91,14 +115,7 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<float>(b.target_policies);
   w.put_vector<float>(b.gradient_scales);
   w.put_vector<float>(b.weights);
-  std::vector<std::uint64_t> ids;
-  std::vector<std::int32_t> positions;
-  for (const SampledPosition& p : b.positions) {
-    ids.push_back(p.game_id);
-    positions.push_back(p.position);
-  }
-  w.put_vector<std::uint64_t>(ids);
-  w.put_vector<std::int32_t>(positions);
+  put_positions(w, b.positions);
   return std::move(w.bytes());
 }
 
@@ -131,8 +148,7 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.target_policies = r.get_vector<float>();
   b.gradient_scales = r.get_vector<float>();
   b.weights = r.get_vector<float>();
-  const auto ids = r.get_vector<std::uint64_t>();
-  const auto positions = r.get_vector<std::int32_t>();
+  b.positions = get_positions(r);
   r.expect_end();
   const std::size_t steps = static_cast<std::size_t>(B) * (K + 1);
   check_batch(b.observations.size() == static_cast<std::size_t>(B) * O, "observation count");
@@ -140,28 +156,19 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
                   b.target_rewards.size() == steps,
               "target count");
   check_batch(b.target_policies.size() == steps * A, "policy count");
-  check_batch(b.gradient_scales.size() == B && b.weights.size() == B && ids.size() == B &&
-                  positions.size() == B,
+  check_batch(b.gradient_scales.size() == B && b.weights.size() == B && b.positions.size() == B,
               "per-sample count");
   for (std::int64_t a : b.actions) {
     check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "action out of range");
   }
   for (float s : b.gradient_scales) check_batch(std::isfinite(s) && s > 0, "gradient scale");
-  for (std::uint32_t i = 0; i < B; ++i) b.positions.push_back({ids[i], positions[i]});
   return reply;
 }
 
 std::vector<std::byte> encode_priorities(const PriorityUpdate& update) {
   PayloadWriter w;
   w.put<std::uint32_t>(static_cast<std::uint32_t>(update.num_unroll_steps));
-  std::vector<std::uint64_t> ids;
-  std::vector<std::int32_t> positions;
-  for (const SampledPosition& p : update.positions) {
-    ids.push_back(p.game_id);
-    positions.push_back(p.position);
-  }
-  w.put_vector<std::uint64_t>(ids);
-  w.put_vector<std::int32_t>(positions);
+  put_positions(w, update.positions);
   w.put_vector<float>(update.errors);
   return std::move(w.bytes());
 }
@@ -170,22 +177,16 @@ PriorityUpdate decode_priorities(std::span<const std::byte> payload) {
   PayloadReader r(payload);
   PriorityUpdate update;
   const auto K = r.get<std::uint32_t>();
-  const auto ids = r.get_vector<std::uint64_t>();
-  const auto positions = r.get_vector<std::int32_t>();
+  update.positions = get_positions(r);
   update.errors = r.get_vector<float>();
   r.expect_end();
-  if (K > kMaxUnrollSteps || ids.size() != positions.size() ||
-      update.errors.size() != ids.size() * (K + 1)) {
+  if (K > kMaxUnrollSteps || update.errors.size() != update.positions.size() * (K + 1)) {
     throw DecodeError("malformed priorities: sizes disagree");
   }
   for (float e : update.errors) {
     if (!std::isfinite(e)) throw DecodeError("malformed priorities: non-finite error");
   }
-  for (std::int32_t p : positions) {
-    if (p < 0) throw DecodeError("malformed priorities: negative position");
-  }
   update.num_unroll_steps = static_cast<int>(K);
-  for (std::size_t i = 0; i < ids.size(); ++i) update.positions.push_back({ids[i], positions[i]});
   return update;
 }
 

@@ -3,7 +3,22 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 
+#include "muzero/ipc/connection.h"
+
 namespace muzero {
+
+std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
+                                                const std::string& unix_address,
+                                                const std::string& tcp_address,
+                                                const FrameServer::Handler& handler) {
+  std::vector<std::unique_ptr<FrameServer>> servers;
+  for (const std::string& address : {unix_address, tcp_address}) {
+    if (!address.empty()) {
+      servers.push_back(std::make_unique<FrameServer>(io, address, handler, kMaxFramePayload));
+    }
+  }
+  return servers;
+}
 
 void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop) {
   boost::asio::steady_timer timer(io);

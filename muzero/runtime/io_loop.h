@@ -1,8 +1,19 @@
 #pragma once
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "muzero/ipc/frame_server.h"
 
 namespace muzero {
+
+// Serves `handler` at `unix_address`, and at `tcp_address` as well unless it is empty.
+std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
+                                                const std::string& unix_address,
+                                                const std::string& tcp_address,
+                                                const FrameServer::Handler& handler);
 
 // Runs `io` until `stop` becomes true (checked every 50 ms).
 void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop);

@@ -94,12 +94,9 @@ int run_replay_role(const RoleContext& context) {
                           std::to_string(static_cast<int>(frame.type)));
     }
   };
-  FrameServer server(io, context.replay_address, handler, kMaxFramePayload);
-  std::unique_ptr<FrameServer> tcp_server;
-  if (!context.listen.empty()) {
-    tcp_server = std::make_unique<FrameServer>(io, tcp_addresses(context.listen).second, handler,
-                                               kMaxFramePayload);
-  }
+  const auto servers =
+      serve(io, context.replay_address,
+            context.listen.empty() ? "" : tcp_addresses(context.listen).second, handler);
 
   run_until_stopped(io, *context.stop);
   save_buffer(buffer, file);

@@ -17,7 +17,7 @@ struct RoleContext {
   std::string storage_address;
   std::string replay_address;
   int worker_id = 0;
-  std::uint64_t seed_salt = 0;              // changes when a crashed worker is restarted
+  std::uint64_t seed_salt = 0;  // changes when a crashed worker is restarted
   std::string listen;  // HOST:PORT: servers also listen on TCP (storage PORT, replay PORT+1)
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT / SIGTERM
 };

@@ -120,12 +120,9 @@ int run_storage_role(const RoleContext& context) {
                           std::to_string(static_cast<int>(frame.type)));
     }
   };
-  FrameServer server(io, context.storage_address, handler, kMaxFramePayload);
-  std::unique_ptr<FrameServer> tcp_server;
-  if (!context.listen.empty()) {
-    tcp_server = std::make_unique<FrameServer>(io, tcp_addresses(context.listen).first, handler,
-                                               kMaxFramePayload);
-  }
+  const auto servers =
+      serve(io, context.storage_address,
+            context.listen.empty() ? "" : tcp_addresses(context.listen).first, handler);
 
   boost::asio::steady_timer timer(io);
   std::function<void()> tick = [&] {

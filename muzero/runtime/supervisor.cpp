@@ -91,9 +91,10 @@ class Supervisor {
     return nullptr;
   }
 
-  // Collects exited children: players that crashed are restarted; a crashed trainer, replay
-  // buffer or storage ends the run with an error.
-  void reap() {
+  // Collects exited children. While running, players that crashed are restarted and a crashed
+  // trainer, replay buffer or storage ends the run with an error; while stopping, failures are
+  // only reported.
+  void reap(bool stopping = false) {
     int status = 0;
     pid_t pid;
     rusage usage{};
@@ -103,11 +104,14 @@ class Supervisor {
         child.pid = -1;
         note_peak_memory(child, usage);
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (child.role == "trainer" && clean) {
+        const bool player = child.role == "self_play" || child.role == "test";
+        if (stopping) {
+          if (!clean) spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
+        } else if (child.role == "trainer" && clean) {
           trainer_finished_ = true;
-        } else if (clean && (child.role == "test" || child.role == "self_play")) {
+        } else if (clean && player) {
           // A player that stopped by itself: training is done.
-        } else if (child.role == "self_play" || child.role == "test") {
+        } else if (player) {
           spdlog::warn("{} (pid {}) {}; restarting it", child.name(), pid, describe_exit(status));
           ++child.restarts;
           ++summary_.restarts;
@@ -135,7 +139,7 @@ class Supervisor {
     }
     const auto deadline = Clock::now() + std::chrono::seconds(60);
     while (true) {
-      reap_quietly();
+      reap(/*stopping=*/true);
       bool any = false;
       for (const Child& child : children_) {
         any |= child.running() && std::find(roles.begin(), roles.end(), child.role) != roles.end();
@@ -150,22 +154,6 @@ class Supervisor {
         }
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-
-  void reap_quietly() {
-    int status = 0;
-    pid_t pid;
-    rusage usage{};
-    while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
-      for (Child& child : children_) {
-        if (child.pid != pid) continue;
-        child.pid = -1;
-        note_peak_memory(child, usage);
-        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-          spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
-        }
-      }
     }
   }
 

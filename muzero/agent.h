@@ -1,0 +1,22 @@
+#pragma once
+// A trained agent loaded from a checkpoint: its embedded config, the game it plays and its
+// network, ready for evaluate and play.
+#include <memory>
+#include <string>
+
+#include "games/game.h"
+#include "models/network.h"
+#include "muzero/config.h"
+
+namespace muzero {
+
+struct Agent {
+  Config config;
+  std::unique_ptr<Game> game;  // a fresh game of the checkpoint's kind
+  std::shared_ptr<MuZeroNetwork> network;
+};
+
+// Throws CheckpointError or ConfigError with the reason when the checkpoint cannot be used.
+Agent load_agent(const std::string& checkpoint_path);
+
+}  // namespace muzero
