@@ -25,6 +25,16 @@ counter() {  # counter RUN NAME
 run_dir_of() { find "$1/$2" -mindepth 1 -maxdepth 1 -type d | head -n 1; }
 run_dir() { run_dir_of "$1" cartpole; }
 show_log_on_failure() { if [ "$failures" -ne 0 ]; then tail -30 "$1"; fi; }
+# wait_for SECONDS COMMAND...: polls every 0.2 s until COMMAND succeeds; fails after SECONDS.
+wait_for() {
+  local limit=$(( $1 * 5 )); shift
+  for _ in $(seq "$limit"); do "$@" && return 0; sleep 0.2; done
+  return 1
+}
+training_started() {  # training_started RESULTS_DIR: counters show a training step
+  local run; run=$(run_dir "$1")
+  [ -n "$run" ] && [ -f "$run/counters.txt" ] && [ "$(counter "$run" training_step)" -gt 0 ]
+}
 
 tiny=(--set training.batch_size=16 --set self_play.num_simulations=8 --set game.max_moves=60
       --set test.episodes=2 --set self_play.num_parallel_games=4 --set self_play.num_workers=2
@@ -67,7 +77,7 @@ check "an expert opponent for a one-player game is refused" grep -q "needs a two
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \
   --set output.results_dir="$work/b" > "$work/b.log" 2>&1 &
 pid=$!
-sleep 5
+check "training started before the interrupt" wait_for 120 training_started "$work/b"
 kill -INT "$pid"
 wait "$pid"
 check "SIGINT exits 0" [ $? -eq 0 ]
@@ -85,17 +95,17 @@ check "counters continued" [ "$(counter "$run" training_step)" = "$target" ]
 show_log_on_failure "$work/b2.log"
 
 # 3. A self-play worker killed with SIGKILL is replaced.
-"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=400 \
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=1500 \
   --set output.results_dir="$work/c" > "$work/c.log" 2>&1 &
 pid=$!
-sleep 3
+check "training started before the kill" wait_for 120 training_started "$work/c"
 victim=$(pgrep -f "__role self_play --run-dir $work/c" | head -n 1)
 check "found a self-play worker" [ -n "$victim" ]
 kill -KILL "$victim"
 wait "$pid"
 check "run with a killed worker exits 0" [ $? -eq 0 ]
 check "worker death reported and restarted" grep -q "self-play worker .* killed by signal 9.*restarting" "$work/c.log"
-check "training finished anyway" grep -q "finished after 400 training steps" "$work/c.log"
+check "training finished anyway" grep -q "finished after 1500 training steps" "$work/c.log"
 show_log_on_failure "$work/c.log"
 
 # 4. Killing the supervisor leaves no orphans.
@@ -103,8 +113,8 @@ show_log_on_failure "$work/c.log"
   --set output.results_dir="$work/d" > "$work/d.log" 2>&1 &
 pid=$!
 disown "$pid"  # its SIGKILL below is intended; keep bash from reporting it
-sleep 3
-check "children running" [ "$(pgrep -fc "__role .* --run-dir $work/d")" -ge 5 ]
+children_up() { [ "$(pgrep -fc "__role .* --run-dir $work/d")" -ge 5 ]; }
+check "children running" wait_for 60 children_up
 kill -KILL "$pid"
 for _ in $(seq 50); do
   [ "$(pgrep -fc "__role .* --run-dir $work/d")" -eq 0 ] && break

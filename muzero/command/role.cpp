@@ -19,10 +19,11 @@ struct RoleOptions {
   int worker_id = 0;
   std::uint64_t seed_salt = 0;
   std::string listen;
+  int parent_pid = 0;
 };
 
 int run(const RoleOptions& options) {
-  const std::atomic<bool>& stop = install_stop_signals(/*child=*/true);
+  const std::atomic<bool>& stop = install_stop_signals(options.parent_pid);
   const std::filesystem::path run_dir = options.run_dir;
   const Config config = load_config((run_dir / run_files::kConfig).string());
   RoleContext context = make_role_context(config, run_dir, options.worker_id, &stop);
@@ -51,6 +52,7 @@ CommandRunner add_role_command(CLI::App& app) {
   role->add_option("--worker-id", options->worker_id);
   role->add_option("--seed-salt", options->seed_salt);
   role->add_option("--listen", options->listen);
+  role->add_option("--parent-pid", options->parent_pid)->required();
   return [role, options]() -> int { return role->parsed() ? run(*options) : -1; };
 }
 

@@ -20,10 +20,10 @@ struct WorkerOptions {
 };
 
 int run(const WorkerOptions& options) {
-  const std::atomic<bool>& stop = install_stop_signals(/*child=*/false);
+  const std::atomic<bool>& stop = install_stop_signals();
   const auto [storage, replay] = tcp_addresses(options.connect);
   // The run's resolved config comes from shared storage, so both sides always agree.
-  Connection connection(storage, std::chrono::seconds(30));
+  Connection connection(storage, std::chrono::seconds(30), &stop);
   const Frame reply = connection.request(MessageType::kConfig, {});
   if (reply.type != MessageType::kConfig)
     throw std::runtime_error("unexpected reply to config request");

@@ -7,7 +7,8 @@
 
 namespace muzero {
 
-Connection::Connection(const std::string& address, std::chrono::milliseconds timeout)
+Connection::Connection(const std::string& address, std::chrono::milliseconds timeout,
+                       const std::atomic<bool>* stop)
     : address_(address) {
   const auto endpoint = parse_endpoint(address);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -16,6 +17,9 @@ Connection::Connection(const std::string& address, std::chrono::milliseconds tim
     boost::system::error_code error;
     socket_->connect(endpoint, error);
     if (!error) return;
+    if (stop != nullptr && stop->load()) {
+      throw std::runtime_error("stopped while connecting to " + address);
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       throw std::runtime_error("cannot connect to " + address + ": " + error.message());
     }

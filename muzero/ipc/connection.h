@@ -1,6 +1,7 @@
 #pragma once
 // The client side of a connection: blocking request/response over one stream socket. A client
 // has at most one request in flight per connection, which bounds every server-side queue.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <memory>
@@ -16,8 +17,10 @@ constexpr std::size_t kMaxFramePayload = 512u << 20;
 
 class Connection {
  public:
-  // Retries until `timeout` while the server is not up yet; throws std::runtime_error after.
-  Connection(const std::string& address, std::chrono::milliseconds timeout);
+  // Retries until `timeout` while the server is not up yet, or until `*stop` becomes true;
+  // throws std::runtime_error then.
+  Connection(const std::string& address, std::chrono::milliseconds timeout,
+             const std::atomic<bool>* stop = nullptr);
   ~Connection();
 
   void send(MessageType type, std::span<const std::byte> payload);

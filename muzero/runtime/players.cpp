@@ -53,8 +53,8 @@ Player make_player(const Config& config) {
 int run_self_play_role(const RoleContext& context) {
   const Config& config = context.config;
   Player player = make_player(config);
-  StorageClient storage(context.storage_address);
-  Connection replay(context.replay_address, std::chrono::seconds(60));
+  StorageClient storage(context.storage_address, context.stop);
+  Connection replay(context.replay_address, std::chrono::seconds(60), context.stop);
   std::int64_t version = -1;
   wait_for_weights(storage, *player.network, version, *context.stop);
   const std::uint64_t seed = config.seed + 7919ull * (context.worker_id + 1) + context.seed_salt;
@@ -102,7 +102,7 @@ int run_test_role(const RoleContext& context) {
   const Config& config = context.config;
   if (config.test_episodes == 0) return 0;
   Player player = make_player(config);
-  StorageClient storage(context.storage_address);
+  StorageClient storage(context.storage_address, context.stop);
   std::int64_t version = -1;
   wait_for_weights(storage, *player.network, version, *context.stop);
   std::mt19937_64 rng(config.seed + 104729ull + context.seed_salt);

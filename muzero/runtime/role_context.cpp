@@ -53,23 +53,21 @@ std::pair<std::string, std::string> tcp_addresses(const std::string& host_port) 
           "tcp:" + host + ":" + std::to_string(port + 1)};
 }
 
-const std::atomic<bool>& install_stop_signals(bool child) {
+const std::atomic<bool>& install_stop_signals(pid_t parent_pid) {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
+  const bool child = parent_pid > 0;
   // Ctrl-C reaches the whole process group; children leave it to the supervisor, which stops
   // them in order (players and trainer first, then the replay buffer and storage).
   if (child) {
     signal(SIGINT, SIG_IGN);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // The supervisor may have died before prctl took effect: then we were re-parented.
+    if (getppid() != parent_pid) stop_flag.store(true);
   } else {
     sigaction(SIGINT, &action, nullptr);
-  }
-  if (child) {
-    const pid_t parent = getppid();
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    // Orphaned before prctl took effect: adopted by init (or a subreaper).
-    if (getppid() != parent || parent == 1) stop_flag.store(true);
   }
   return stop_flag;
 }

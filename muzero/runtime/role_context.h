@@ -2,6 +2,7 @@
 // What every process of a training run knows: the resolved config, the run directory and the
 // addresses of the two servers. Children read it from the run directory, so the supervisor only
 // passes --run-dir, the role and a worker id on the command line.
+#include <sys/types.h>
 #include <atomic>
 #include <filesystem>
 #include <string>
@@ -40,8 +41,9 @@ RoleContext make_role_context(const Config& config, const std::filesystem::path&
 // Throws std::invalid_argument for a malformed value.
 std::pair<std::string, std::string> tcp_addresses(const std::string& host_port);
 
-// Installs signal handlers that set the returned flag: SIGINT and SIGTERM for the supervisor;
-// SIGTERM only for a child, which also gets SIGTERM when its parent dies (no orphans).
-const std::atomic<bool>& install_stop_signals(bool child);
+// Installs signal handlers that set the returned flag: SIGINT and SIGTERM for the supervisor
+// and for `muzero worker`; SIGTERM only for a child of the supervisor (`parent_pid` > 0), which
+// also gets SIGTERM when its parent dies, and stops at once if that already happened.
+const std::atomic<bool>& install_stop_signals(pid_t parent_pid = 0);
 
 }  // namespace muzero

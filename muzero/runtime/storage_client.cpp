@@ -13,8 +13,9 @@ Frame expect(Frame frame, MessageType type) {
 
 }  // namespace
 
-StorageClient::StorageClient(const std::string& address, std::chrono::milliseconds timeout)
-    : connection_(address, timeout) {}
+StorageClient::StorageClient(const std::string& address, const std::atomic<bool>* stop,
+                             std::chrono::milliseconds timeout)
+    : connection_(address, timeout, stop) {}
 
 std::map<std::string, double> StorageClient::update(const std::vector<CounterUpdate>& updates) {
   return decode_counters(

@@ -12,9 +12,9 @@ namespace muzero {
 
 class StorageClient {
  public:
-  // Retries connecting for `timeout` (the server may still be starting).
-  explicit StorageClient(const std::string& address,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Retries connecting for `timeout` (the server may still be starting) unless `*stop`.
+  StorageClient(const std::string& address, const std::atomic<bool>* stop,
+                std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
   // Applies the updates and returns every counter.
   std::map<std::string, double> update(const std::vector<CounterUpdate>& updates);

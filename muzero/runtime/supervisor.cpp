@@ -74,10 +74,11 @@ class Supervisor {
 
  private:
   void spawn(Child& child) {
-    std::vector<std::string> args{"__role",      child.role,
-                                  "--run-dir",   run_dir_.string(),
-                                  "--worker-id", std::to_string(child.worker_id),
-                                  "--seed-salt", std::to_string(child.restarts)};
+    std::vector<std::string> args{"__role",       child.role,
+                                  "--run-dir",    run_dir_.string(),
+                                  "--worker-id",  std::to_string(child.worker_id),
+                                  "--seed-salt",  std::to_string(child.restarts),
+                                  "--parent-pid", std::to_string(getpid())};
     if (!listen_.empty() && (child.role == "storage" || child.role == "replay")) {
       args.insert(args.end(), {"--listen", listen_});
     }
@@ -175,7 +176,7 @@ class Supervisor {
     std::map<std::string, double> c;
     try {
       if (!storage_)
-        storage_ = std::make_unique<StorageClient>(context_.storage_address,
+        storage_ = std::make_unique<StorageClient>(context_.storage_address, nullptr,
                                                    std::chrono::milliseconds(200));
       c = storage_->update({});
     } catch (const std::exception&) {
@@ -226,7 +227,7 @@ class Supervisor {
 
 SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
                                  const std::string& listen) {
-  const std::atomic<bool>& stop = install_stop_signals(/*child=*/false);
+  const std::atomic<bool>& stop = install_stop_signals();
   Supervisor supervisor(config, run_dir, listen);
   return supervisor.run(stop);
 }

@@ -43,9 +43,9 @@ int run_trainer_role(const RoleContext& context) {
   auto save = [&] { trainer.save_checkpoint(checkpoint.string(), config_yaml); };
 
   try {
-    StorageClient storage(context.storage_address);
-    Connection batches(context.replay_address, std::chrono::seconds(60));
-    Connection priorities(context.replay_address, std::chrono::seconds(60));
+    StorageClient storage(context.storage_address, context.stop);
+    Connection batches(context.replay_address, std::chrono::seconds(60), context.stop);
+    Connection priorities(context.replay_address, std::chrono::seconds(60), context.stop);
     storage.publish_weights(serialize_weights(*network), trainer.steps());
     batches.send(MessageType::kBatchRequest, encode_int(config.batch_size));  // prefetch
     auto last_save = std::chrono::steady_clock::now();
