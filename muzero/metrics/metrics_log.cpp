@@ -1,5 +1,6 @@
 #include "muzero/metrics/metrics_log.h"
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 
@@ -12,7 +13,9 @@ void MetricsLog::log(std::int64_t step,
                      const std::vector<std::pair<std::string, double>>& scalars) {
   std::ostringstream line;
   line.precision(9);
-  line << "{\"step\":" << step;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  line << "{\"step\":" << step << ",\"seconds\":" << seconds;
   for (const auto& [tag, value] : scalars) {
     tensorboard_.add_scalar(tag, value, step);
     line << ",\"" << tag << "\":";

@@ -1,6 +1,8 @@
 #pragma once
 // Scalars of a run, written twice: as TensorBoard events (for `tensorboard --logdir results`)
-// and as JSON lines in metrics.jsonl (one object per call, for scripts).
+// and as JSON lines in metrics.jsonl (one object per call, for scripts), each with the step
+// and the seconds since the log was opened.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,7 @@ class MetricsLog {
   void log(std::int64_t step, const std::vector<std::pair<std::string, double>>& scalars);
 
  private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   TensorBoardWriter tensorboard_;
   std::ofstream json_lines_;
 };

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Trains GAME from scratch with configs/GAME.yaml, then evaluates the final checkpoint, and
+# prints the wall time to each test-reward threshold and the final scores.
+#   bench/learning.sh GAME [--set key=value ...]
+# CartPole: threshold 475 (CartPole-v1 "solved"), evaluated over 100 episodes.
+# Two-player games: win/draw/loss against random and expert, from both seats.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+game="${1:?usage: bench/learning.sh GAME [--set key=value ...]}"
+shift
+muzero=build/muzero/muzero
+[ -x "$muzero" ] || { echo "build first: ./scripts/setup.sh" >&2; exit 1; }
+results=${RESULTS:-results/bench}
+"$muzero" train --config "configs/$game.yaml" --set output.results_dir="$results" "$@" \
+  > "$results.$game.log" 2>&1 || true
+run=$(ls -d "$results/$game"/*/ | tail -n 1)
+echo "run: $run"
+tail -n 4 "$results.$game.log" | sed 's/^/  /'
+
+# First time (seconds since storage started) each test reward threshold was reached.
+thresholds="50 100 200 475"
+[ "$game" != cartpole ] && thresholds="0.5 0.8 0.95"
+for t in $thresholds; do
+  key='"1.Total_reward/1.Total_reward"'
+  [ "$game" != cartpole ] && key='"1.Total_reward/4.MuZero_reward"'
+  awk -v t="$t" -v key="$key" '
+    { step = ""; seconds = ""; value = ""
+      n = split($0, fields, ",")
+      for (i = 1; i <= n; i++) {
+        split(fields[i], kv, ":"); gsub(/[{}]/, "", kv[1]); gsub(/[{}]/, "", kv[2])
+        if (kv[1] == "\"step\"") step = kv[2]
+        if (kv[1] == "\"seconds\"") seconds = kv[2]
+        if (kv[1] == key) value = kv[2]
+      }
+      if (value != "" && value + 0 >= t) { printf "test reward >= %s after %.1f s (step %s)\n", t, seconds, step; found = 1; exit } }
+    END { if (!found) printf "test reward >= %s: not reached\n", t }' "$run/metrics.jsonl"
+done
+
+if [ "$game" = cartpole ]; then
+  "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100
+else
+  for opponent in random expert; do
+    for seat in 0 1; do
+      "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100 --opponent "$opponent" \
+        --muzero-player "$seat"
+    done
+  done
+fi
