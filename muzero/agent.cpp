@@ -1,5 +1,7 @@
 #include "muzero/agent.h"
 
+#include <iostream>
+
 #include "games/registry.h"
 #include "trainer/checkpoint.h"
 
@@ -14,6 +16,15 @@ Agent load_agent(const std::string& checkpoint_path) {
                                agent.game->action_space_size());
   load_checkpoint_weights(checkpoint_path, *agent.network);
   return agent;
+}
+
+std::optional<Agent> load_agent_or_explain(const std::string& checkpoint_path) {
+  try {
+    return load_agent(checkpoint_path);
+  } catch (const std::exception& error) {  // CheckpointError, ConfigError
+    std::cerr << "muzero: " << error.what() << "\n";
+    return std::nullopt;
+  }
 }
 
 }  // namespace muzero

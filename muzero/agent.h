@@ -2,6 +2,7 @@
 // A trained agent loaded from a checkpoint: its embedded config, the game it plays and its
 // network, ready for evaluate and play.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "games/game.h"
@@ -18,5 +19,7 @@ struct Agent {
 
 // Throws CheckpointError or ConfigError with the reason when the checkpoint cannot be used.
 Agent load_agent(const std::string& checkpoint_path);
+// The same for commands: prints "muzero: REASON" to stderr and returns nullopt on failure.
+std::optional<Agent> load_agent_or_explain(const std::string& checkpoint_path);
 
 }  // namespace muzero

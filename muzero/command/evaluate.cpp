@@ -26,13 +26,9 @@ struct EvaluateOptions {
 };
 
 int run(const EvaluateOptions& options) {
-  Agent agent;
-  try {
-    agent = load_agent(options.checkpoint);
-  } catch (const std::exception& error) {  // CheckpointError, ConfigError
-    std::cerr << "muzero: " << error.what() << "\n";
-    return kExitBadConfig;
-  }
+  std::optional<Agent> loaded = load_agent_or_explain(options.checkpoint);
+  if (!loaded) return kExitBadConfig;
+  Agent& agent = *loaded;
   const Config& config = agent.config;
   Game* probe = agent.game.get();
   const Opponent opponent = parse_opponent(options.opponent);

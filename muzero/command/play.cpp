@@ -72,13 +72,9 @@ std::optional<Action> human_move(const Game& game) {
 }
 
 int run(const PlayOptions& options) {
-  Agent agent;
-  try {
-    agent = load_agent(options.checkpoint);
-  } catch (const std::exception& error) {  // CheckpointError, ConfigError
-    std::cerr << "muzero: " << error.what() << "\n";
-    return kExitBadConfig;
-  }
+  std::optional<Agent> loaded = load_agent_or_explain(options.checkpoint);
+  if (!loaded) return kExitBadConfig;
+  Agent& agent = *loaded;
   const Config& config = agent.config;
   std::unique_ptr<Game>& game = agent.game;
   TorchEvaluator evaluator(agent.network, game->observation_shape(), torch::kCPU);
