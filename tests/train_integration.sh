@@ -7,7 +7,8 @@
 #  - killing the supervisor with SIGKILL leaves no process behind;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP;
 #  - `muzero evaluate` reads the checkpoint and refuses corrupt ones;
-#  - `muzero play` in a pseudo-terminal refuses bad input and quits on q.
+#  - `muzero play` in a pseudo-terminal refuses bad input and quits on q;
+#  - the shipped CartPole checkpoint loads and scores 500.
 set -u
 muzero="$1"
 config="$2"
@@ -154,6 +155,13 @@ check "MuZero answers with its move and visits" grep -q "MuZero plays .* (root v
 check "an occupied square is refused" grep -q "'b2' is not legal now. Legal moves:" "$work/play.txt"
 check "q quits cleanly" grep -q "q quits): bye" "$work/play.txt"
 if [ "$failures" -ne 0 ]; then cat "$work/play.txt"; fi
+
+# 7. The shipped CartPole checkpoint still loads and balances the pole.
+"$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/cartpole.pt" --games 2 \
+  --json > "$work/pretrained.json" 2>&1
+check "the shipped CartPole checkpoint evaluates" [ $? -eq 0 ]
+check "and scores 500" grep -q '"mean_reward":500,' "$work/pretrained.json"
+if [ "$failures" -ne 0 ]; then cat "$work/pretrained.json"; fi
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
