@@ -44,14 +44,6 @@ torch::Tensor scale_hidden_state(const torch::Tensor& x) {
   return ((flat - min) / scale).view(x.sizes());
 }
 
-void copy_weights(MuZeroNetwork& from, MuZeroNetwork& to) {
-  torch::NoGradGuard no_grad;
-  auto source = from.named_parameters(true);
-  for (auto& item : to.named_parameters(true)) item.value().copy_(source[item.key()]);
-  auto source_buffers = from.named_buffers(true);
-  for (auto& item : to.named_buffers(true)) item.value().copy_(source_buffers[item.key()]);
-}
-
 std::string serialize_weights(MuZeroNetwork& network) {
   torch::serialize::OutputArchive archive;
   network.save(archive);

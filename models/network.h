@@ -64,8 +64,6 @@ class MuZeroNetwork : public torch::nn::Module {
 std::shared_ptr<MuZeroNetwork> make_network(const NetworkParams& params, ObservationShape shape,
                                             int action_space_size);
 
-// Copies every parameter and buffer of `from` into `to` (same architecture).
-void copy_weights(MuZeroNetwork& from, MuZeroNetwork& to);
 // Weights as one self-contained byte string, and back (refuses a mismatching architecture).
 std::string serialize_weights(MuZeroNetwork& network);
 void deserialize_weights(MuZeroNetwork& network, const std::string& bytes);

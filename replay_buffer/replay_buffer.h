@@ -37,7 +37,6 @@ class ReplayBuffer {
   std::int64_t num_positions() const { return num_positions_; }
   std::int64_t total_games_added() const { return static_cast<std::int64_t>(next_id_); }
   const GameHistory* find(GameId id) const;
-  const ReplayParams& params() const { return params_; }
 
  private:
   GameHistory* find_mutable(GameId id);

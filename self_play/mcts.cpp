@@ -15,11 +15,15 @@ double MinMaxStats::normalize(double value) const {
   return max_ > min_ ? (value - min_) / (max_ - min_) : value;
 }
 
-double ucb_score(const Node& parent, const Node& child, const MinMaxStats& stats,
+ExplorationTerms exploration_terms(const Node& parent, const SearchParams& params) {
+  return {
+      std::log((parent.visit_count + params.pb_c_base + 1.0) / params.pb_c_base) + params.pb_c_init,
+      std::sqrt(static_cast<double>(parent.visit_count))};
+}
+
+double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMaxStats& stats,
                  const SearchParams& params, int num_players) {
-  double pb_c =
-      std::log((parent.visit_count + params.pb_c_base + 1.0) / params.pb_c_base) + params.pb_c_init;
-  pb_c *= std::sqrt(static_cast<double>(parent.visit_count)) / (child.visit_count + 1);
+  const double pb_c = parent.pb_c * (parent.sqrt_visits / (child.visit_count + 1));
   const double prior_score = pb_c * child.prior;
   double value_score = 0.0;
   if (child.visit_count > 0) {
@@ -43,7 +47,8 @@ void BatchedSearch::expand(SearchTree& tree, int node_index, int to_play, float 
   // Softmax over the given actions only: at the root this masks illegal moves.
   double max_logit = -std::numeric_limits<double>::infinity();
   for (Action a : actions) max_logit = std::max<double>(max_logit, logits[a]);
-  std::vector<double> exps(actions.size());
+  std::vector<double>& exps = softmax_scratch_;  // reused: expansion is the search's hot path
+  exps.resize(actions.size());
   double sum = 0.0;
   for (std::size_t i = 0; i < actions.size(); ++i)
     sum += exps[i] = std::exp(logits[actions[i]] - max_logit);
@@ -80,10 +85,11 @@ int BatchedSearch::select_child(const SearchTree& tree, int node_index) const {
   const Node& node = tree.nodes[node_index];
   // Ties go to the higher prior, then the lower action: deterministic given the noise, and the
   // first simulation (where every score is 0) follows the policy instead of action order.
+  const ExplorationTerms terms = exploration_terms(node, params_);
   int best = node.first_child;
   double best_score = -std::numeric_limits<double>::infinity();
   for (int c = node.first_child; c < node.first_child + node.num_children; ++c) {
-    const double score = ucb_score(node, tree.nodes[c], tree.stats, params_, num_players_);
+    const double score = ucb_score(terms, tree.nodes[c], tree.stats, params_, num_players_);
     if (score > best_score ||
         (score == best_score && tree.nodes[c].prior > tree.nodes[best].prior)) {
       best_score = score;

@@ -62,8 +62,17 @@ struct Node {
   double value() const { return visit_count == 0 ? 0.0 : value_sum / visit_count; }
 };
 
-// pUCT score of `child` under `parent` (muzero-general's ucb_score).
-double ucb_score(const Node& parent, const Node& child, const MinMaxStats& stats,
+// The parts of the pUCT score that depend only on the parent, computed once per selection:
+// pb_c = ln((N + c2 + 1) / c2) + c1 and sqrt(N), for N parent visits.
+struct ExplorationTerms {
+  double pb_c = 0;
+  double sqrt_visits = 0;
+};
+ExplorationTerms exploration_terms(const Node& parent, const SearchParams& params);
+
+// pUCT score of `child` (muzero-general's ucb_score):
+//   pb_c * sqrt(N) / (n + 1) * prior + normalized(reward + discount * value for the parent).
+double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMaxStats& stats,
                  const SearchParams& params, int num_players);
 
 // One search tree; public for tests that inspect the tree after a search.
@@ -95,6 +104,7 @@ class BatchedSearch {
   int action_space_size_;
   std::vector<SearchTree> trees_;
   std::vector<Action> all_actions_;
+  std::vector<double> softmax_scratch_;
 };
 
 }  // namespace muzero

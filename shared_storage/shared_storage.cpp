@@ -25,12 +25,6 @@ void SharedStorage::add_to_counter(const std::string& name, double delta) {
   counters_[name] += delta;
 }
 
-double SharedStorage::counter(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  auto it = counters_.find(name);
-  return it == counters_.end() ? 0.0 : it->second;
-}
-
 std::map<std::string, double> SharedStorage::counters() const {
   std::lock_guard lock(mutex_);
   return counters_;

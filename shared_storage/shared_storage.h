@@ -23,7 +23,6 @@ class SharedStorage {
 
   void set_counter(const std::string& name, double value);
   void add_to_counter(const std::string& name, double delta);
-  double counter(const std::string& name) const;  // 0 if never set
   std::map<std::string, double> counters() const;
 
  private:

@@ -18,8 +18,7 @@ constexpr std::uint16_t kProtocolVersion = 1;
 constexpr std::size_t kFrameHeaderSize = 16;
 
 enum class MessageType : std::uint16_t {
-  kHello = 1,       // role and worker id of a new connection
-  kGame,            // a finished game, self-play -> replay buffer
+  kGame = 1,        // a finished game, self-play -> replay buffer
   kBatchRequest,    // trainer -> replay buffer
   kBatch,           // replay buffer -> trainer
   kPriorities,      // trainer -> replay buffer
