@@ -61,8 +61,10 @@ TEST(Config, CartPoleHasMuzeroGeneralHyperparameters) {
 
 TEST(Config, TicTacToeLoads) {
   const Config c = load_config(kSource + "/configs/tictactoe.yaml");
-  EXPECT_EQ(c.network.type, "residual");
-  EXPECT_FALSE(c.ratio.has_value());
+  EXPECT_EQ(c.network.type, "fully_connected");
+  ASSERT_TRUE(c.ratio.has_value());
+  EXPECT_DOUBLE_EQ(*c.ratio, 0.25);
+  EXPECT_EQ(c.self_play.search.num_simulations, 50);
   EXPECT_EQ(c.opponent, "expert");
 }
 

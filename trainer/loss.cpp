@@ -7,8 +7,9 @@
 namespace muzero {
 namespace {
 
+// Over the last dimension: ... x classes -> ...
 torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& target) {
-  return (-target * torch::log_softmax(logits, 1)).sum(1);
+  return (-target * torch::log_softmax(logits, -1)).sum(-1);
 }
 
 template <typename T>
@@ -55,21 +56,30 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_l
   torch::Tensor policy_loss = cross_entropy(output.policy_logits, target_policies.select(1, 0));
   std::vector<torch::Tensor> predicted_values{output.value_logits.detach()};
 
-  const torch::Tensor step_scale = 1.0 / gradient_scales;
+  // The K unrolled steps' losses are computed on stacked logits, B x K x classes, in one go:
+  // fewer, larger tensor operations than K separate ones (small networks are op-bound). Their
+  // gradient is scaled by 1 / (number of steps in the sample), as in the paper.
   torch::Tensor hidden = output.hidden_state;
+  std::vector<torch::Tensor> value_logits, reward_logits, policy_logits;
   for (int64_t k = 1; k <= K; ++k) {
     output = network.recurrent_inference(hidden, actions.select(1, k));
     hidden = scale_gradient(output.hidden_state, 0.5);
-    value_loss =
-        value_loss +
-        scale_gradient(cross_entropy(output.value_logits, value_support.select(1, k)), step_scale);
-    reward_loss = reward_loss +
-                  scale_gradient(cross_entropy(output.reward_logits, reward_support.select(1, k)),
-                                 step_scale);
-    policy_loss = policy_loss +
-                  scale_gradient(cross_entropy(output.policy_logits, target_policies.select(1, k)),
-                                 step_scale);
+    value_logits.push_back(output.value_logits);
+    reward_logits.push_back(output.reward_logits);
+    policy_logits.push_back(output.policy_logits);
     predicted_values.push_back(output.value_logits.detach());
+  }
+  if (K > 0) {
+    const torch::Tensor step_scale = 1.0 / gradient_scales;
+    const auto unrolled = [&](const std::vector<torch::Tensor>& logits,
+                              const torch::Tensor& targets) {
+      const torch::Tensor stacked = torch::stack(logits, 1);  // B x K x classes
+      const torch::Tensor per_step = cross_entropy(stacked, targets.narrow(1, 1, K));  // B x K
+      return scale_gradient(per_step.sum(1), step_scale);
+    };
+    value_loss = value_loss + unrolled(value_logits, value_support);
+    reward_loss = reward_loss + unrolled(reward_logits, reward_support);
+    policy_loss = policy_loss + unrolled(policy_logits, target_policies);
   }
 
   LossTerms terms;

@@ -1,5 +1,5 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
-//                 [--muzero-player 0|1] [--json] [--seed S]
+//                 [--muzero-player 0|1] [--simulations N] [--json] [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
@@ -23,6 +23,7 @@ struct EvaluateOptions {
   int muzero_player = 0;
   bool json = false;
   std::uint64_t seed = 0;
+  int simulations = 0;  // 0: the checkpoint's self_play.num_simulations
 };
 
 int run(const EvaluateOptions& options) {
@@ -46,7 +47,9 @@ int run(const EvaluateOptions& options) {
   }
   torch::manual_seed(options.seed);
   TorchEvaluator evaluator(agent.network, probe->observation_shape(), torch::kCPU);
-  const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves, opponent,
+  SearchParams search = config.self_play.search;
+  if (options.simulations > 0) search.num_simulations = options.simulations;
+  const EpisodeSettings settings{search, config.self_play.max_moves, opponent,
                                  options.muzero_player};
   std::mt19937_64 rng(options.seed);
   std::vector<std::uint64_t> seeds(options.games);
@@ -84,6 +87,10 @@ CommandRunner add_evaluate_command(CLI::App& app) {
                    "MuZero's seat in a two-player game (0 moves first)")
       ->check(CLI::Range(0, 1))
       ->capture_default_str();
+  evaluate
+      ->add_option("--simulations", options->simulations,
+                   "Search simulations per move (default: the checkpoint's num_simulations)")
+      ->check(CLI::Range(1, 100000));
   evaluate->add_flag("--json", options->json, "Print one JSON object instead of text");
   evaluate->add_option("--seed", options->seed, "Seeds the games and the random opponent")
       ->capture_default_str();
