@@ -15,6 +15,8 @@ results=${RESULTS:-results/bench}
 # the final evaluation below also plays the expert.
 test_settings=()
 [ "$game" != cartpole ] && test_settings=(--set test.opponent=random --set test.episodes=20)
+# CartPole: keep a checkpoint every 500 steps, to find when 100 episodes first average >= 475.
+[ "$game" = cartpole ] && test_settings=(--set output.keep_checkpoint_every=500)
 "$muzero" train --config "configs/$game.yaml" --set output.results_dir="$results" \
   "${test_settings[@]}" "$@" \
   > "$results.$game.log" 2>&1 || true
@@ -54,6 +56,23 @@ else
 fi
 
 if [ "$game" = cartpole ]; then
+  # The first kept checkpoint whose 100 evaluation episodes average >= 475 ("solved"), with the
+  # run's clock, training steps and self-play moves at that step.
+  solved=""
+  for kept in "$run"/checkpoints/step-*.pt; do
+    [ -e "$kept" ] || break
+    step=$((10#$(basename "$kept" .pt | sed 's/step-//')))
+    mean=$("$muzero" evaluate --checkpoint "$kept" --games 100 --json |
+      grep -o '"mean_reward":[-0-9.e]*' | cut -d: -f2)
+    if awk -v m="$mean" 'BEGIN { exit !(m >= 475) }'; then
+      metric 2.Workers/3.Self_played_steps | awk -v s="$step" -v m="$mean" '
+        $1 + 0 >= s { printf "100-episode mean >= 475 first at step %s: %.2f, %.1f s into the run, %d self-play moves\n", s, m, $2, $3; exit }'
+      solved=1
+      break
+    fi
+  done
+  [ -n "$solved" ] || echo "100-episode mean >= 475: no kept checkpoint reached it"
+  echo "final checkpoint:"
   "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100
 else
   for opponent in random expert; do

@@ -30,3 +30,4 @@ printf 'games played         %s\n' "$(get played_games)"
 printf 'mean inference batch %s\n' "$(div "$(get inferences)" "$(get inference_calls)")"
 printf 'last test reward     %.1f\n' "$(get test_reward)"
 grep -o 'peak memory: .*' "$work/log" | sed 's/^/  /'
+grep -o 'trainer: time in .*' "$run/muzero.log" | sed 's/^/  /'

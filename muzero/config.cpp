@@ -345,6 +345,9 @@ const std::vector<Field>& fields() {
           "test", "muzero_player", [](Config& c) -> int& { return c.muzero_player; }, 0, 1),
 
       text("output", "results_dir", [](Config& c) -> std::string& { return c.results_dir; }),
+      integer(
+          "output", "keep_checkpoint_every",
+          [](Config& c) -> int& { return c.keep_checkpoint_every; }, 0, kMaxInt),
   };
   return all;
 }

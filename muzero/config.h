@@ -50,6 +50,7 @@ struct Config {
   int muzero_player = 0;
 
   std::string results_dir = "results";
+  int keep_checkpoint_every = 0;  // also keep checkpoints/step-N.pt every N steps; 0: never
 };
 
 // A refused configuration. what() names the file (or the --set option), the line and the key.

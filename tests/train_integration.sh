@@ -43,7 +43,7 @@ tiny=(--set training.batch_size=16 --set self_play.num_simulations=8 --set game.
 
 # 1. A complete tiny run.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=60 \
-  --set output.results_dir="$work/a" > "$work/a.log" 2>&1
+  --set output.keep_checkpoint_every=25 --set output.results_dir="$work/a" > "$work/a.log" 2>&1
 check "tiny run exits 0" [ $? -eq 0 ]
 run=$(run_dir "$work/a")
 check "run directory under results_dir/cartpole" [ -n "$run" ]
@@ -53,6 +53,8 @@ check "games reached the replay buffer" [ -s "$run/replay_buffer.bin" ]
 check "games were counted" [ "$(counter "$run" played_games)" -gt 0 ]
 check "workers used newer weights" [ "$(counter "$run" self_play_weights_version)" -gt 1 ]
 check "checkpoint written" [ -s "$run/checkpoint.pt" ]
+check "checkpoints kept every 25 steps" \
+  [ "$(cd "$run/checkpoints" && echo *)" = "step-00000025.pt step-00000050.pt" ]
 check "TensorBoard events written" compgen -G "$run/events.out.tfevents.*"
 check "losses logged" grep -q '"3.Loss/1.Total_weighted_loss"' "$run/metrics.jsonl"
 check "test rewards logged" grep -q '"1.Total_reward/1.Total_reward"' "$run/metrics.jsonl"

@@ -19,6 +19,27 @@ namespace {
 constexpr auto kCheckpointPeriod = std::chrono::seconds(60);
 constexpr long kStatsInterval = 5;  // training steps between loss reports
 
+// Where the trainer's time goes, in seconds: logged at the end to show what limits training.
+struct PhaseTimes {
+  double gradient = 0, batches = 0, ratio = 0, storage = 0, priorities = 0;
+  template <typename F>
+  auto measure(double& total, F&& work) {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = work();
+    total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+  }
+};
+
+// A copy of the checkpoint at this step under checkpoints/, for evaluating the run's history.
+void keep_checkpoint(const Trainer& trainer, const std::filesystem::path& run_dir,
+                     const std::string& config_yaml) {
+  const std::filesystem::path folder = run_dir / "checkpoints";
+  std::filesystem::create_directories(folder);
+  const std::string name = fmt::format("step-{:08d}.pt", trainer.steps());
+  trainer.save_checkpoint((folder / name).string(), config_yaml);
+}
+
 }  // namespace
 
 int run_trainer_role(const RoleContext& context) {
@@ -50,6 +71,8 @@ int run_trainer_role(const RoleContext& context) {
     batches.send(MessageType::kBatchRequest, encode_int(config.batch_size));  // prefetch
     auto last_save = std::chrono::steady_clock::now();
     TrainStepResult last;
+    PhaseTimes times;
+    bool priorities_pending = false;
     while (trainer.steps() < config.training_steps && !context.stop->load()) {
       std::vector<CounterUpdate> updates{
           {counters::kTrainingStep, false, static_cast<double>(trainer.steps())}};
@@ -60,13 +83,16 @@ int run_trainer_role(const RoleContext& context) {
                                        {counters::kPolicyLoss, false, last.policy_loss},
                                        {counters::kLearningRate, false, last.learning_rate}});
       }
-      const auto counts = storage.update(updates);
+      const auto counts = times.measure(times.storage, [&] { return storage.update(updates); });
       if (config.ratio &&
           trainer.steps() > *config.ratio * counter(counts, counters::kPlayedSteps)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // self-play is behind
+        times.measure(times.ratio, [] {  // self-play is behind
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          return 0;
+        });
         continue;
       }
-      const Frame frame = batches.receive();
+      const Frame frame = times.measure(times.batches, [&] { return batches.receive(); });
       if (frame.type != MessageType::kBatch)
         throw std::runtime_error("replay buffer sent no batch");
       BatchReply reply = decode_batch_reply(frame.payload);
@@ -75,18 +101,35 @@ int run_trainer_role(const RoleContext& context) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));  // too few games yet
         continue;
       }
-      last = trainer.train_step(reply.batch);
-      priorities.request(MessageType::kPriorities,
-                         encode_priorities({reply.batch.num_unroll_steps, reply.batch.positions,
-                                            last.value_errors}));
+      last = times.measure(times.gradient, [&] { return trainer.train_step(reply.batch); });
+      // Priorities go out without waiting: the reply to the previous ones is read just before,
+      // so the replay buffer updates them while the next gradient step runs.
+      times.measure(times.priorities, [&] {
+        if (priorities_pending) priorities.receive();
+        priorities.send(MessageType::kPriorities,
+                        encode_priorities({reply.batch.num_unroll_steps, reply.batch.positions,
+                                           last.value_errors}));
+        priorities_pending = true;
+        return 0;
+      });
       if (trainer.steps() % config.checkpoint_interval == 0) {
-        storage.publish_weights(serialize_weights(*network), trainer.steps());
+        times.measure(times.storage, [&] {
+          return storage.publish_weights(serialize_weights(*network), trainer.steps());
+        });
+      }
+      if (config.keep_checkpoint_every > 0 && trainer.steps() % config.keep_checkpoint_every == 0) {
+        keep_checkpoint(trainer, context.run_dir, config_yaml);
       }
       if (std::chrono::steady_clock::now() - last_save > kCheckpointPeriod) {
         save();
         last_save = std::chrono::steady_clock::now();
       }
     }
+    if (priorities_pending) priorities.receive();
+    spdlog::info(
+        "trainer: time in gradient steps {:.1f} s, waiting for batches {:.1f} s, for self-play "
+        "(ratio) {:.1f} s, storage {:.1f} s, priorities {:.1f} s",
+        times.gradient, times.batches, times.ratio, times.storage, times.priorities);
     save();
     storage.publish_weights(serialize_weights(*network), trainer.steps());
     const bool done = trainer.steps() >= config.training_steps;
