@@ -24,7 +24,8 @@ run=$(ls -d "$results/$game"/*/ | tail -n 1)
 echo "run: $run"
 tail -n 4 "$results.$game.log" | sed 's/^/  /'
 
-# metric KEY: prints "step seconds value" for every metrics line that has KEY.
+# metric KEY: prints "step seconds value" for every metrics line that has KEY. Readers of it
+# must consume all its output: under pipefail, a reader that quits early fails the script.
 metric() {
   awk -v key="\"$1\"" '
     { step = ""; seconds = ""; value = ""
@@ -42,7 +43,7 @@ if [ "$game" = cartpole ]; then
   # First time (seconds since storage started) each test reward threshold was reached.
   for t in 50 100 200 475; do
     metric 1.Total_reward/1.Total_reward | awk -v t="$t" '
-      $3 + 0 >= t { printf "test reward >= %s after %.1f s (step %s)\n", t, $2, $1; found = 1; exit }
+      !found && $3 + 0 >= t { printf "test reward >= %s after %.1f s (step %s)\n", t, $2, $1; found = 1 }
       END { if (!found) printf "test reward >= %s: not reached\n", t }'
   done
 else
@@ -50,28 +51,34 @@ else
   # them MuZero wins, from seat 0.
   for t in 0.5 0.8 0.95; do
     metric 1.Total_reward/4.MuZero_reward | awk -v t="$t" '
-      $3 + 0 >= t { printf "test games won against random >= %s after %.1f s (step %s)\n", t, $2, $1; found = 1; exit }
+      !found && $3 + 0 >= t { printf "test games won against random >= %s after %.1f s (step %s)\n", t, $2, $1; found = 1 }
       END { if (!found) printf "test games won against random >= %s: not reached\n", t }'
   done
 fi
 
 if [ "$game" = cartpole ]; then
-  # The first kept checkpoint whose 100 evaluation episodes average >= 475 ("solved"), with the
-  # run's clock, training steps and self-play moves at that step.
-  solved=""
+  # Every kept checkpoint over 100 episodes (written to RUN/evaluations.txt for bench/plot), and
+  # the first whose mean is >= 475 ("solved"), with the run's clock (the first metrics line at
+  # or after that step: up to 2 s late), training steps and self-play moves at that step.
+  : > "$run/evaluations.txt"
   for kept in "$run"/checkpoints/step-*.pt; do
     [ -e "$kept" ] || break
     step=$((10#$(basename "$kept" .pt | sed 's/step-//')))
-    mean=$("$muzero" evaluate --checkpoint "$kept" --games 100 --json |
-      grep -o '"mean_reward":[-0-9.e]*' | cut -d: -f2)
-    if awk -v m="$mean" 'BEGIN { exit !(m >= 475) }'; then
-      metric 2.Workers/3.Self_played_steps | awk -v s="$step" -v m="$mean" '
-        $1 + 0 >= s { printf "100-episode mean >= 475 first at step %s: %.2f, %.1f s into the run, %d self-play moves\n", s, m, $2, $3; exit }'
-      solved=1
-      break
-    fi
+    "$muzero" evaluate --checkpoint "$kept" --games 100 --json |
+      awk -v s="$step" '{ match($0, /"mean_reward":[-0-9.e]*/); m = substr($0, RSTART + 14, RLENGTH - 14)
+                          match($0, /"std_reward":[-0-9.e]*/); d = substr($0, RSTART + 13, RLENGTH - 13)
+                          print s, m, d }' >> "$run/evaluations.txt"
   done
-  [ -n "$solved" ] || echo "100-episode mean >= 475: no kept checkpoint reached it"
+  first=$(awk '$2 >= 475 { print $1, $2; exit }' "$run/evaluations.txt")
+  if [ -n "$first" ]; then
+    read -r step mean <<< "$first"
+    metric 2.Workers/3.Self_played_steps | awk -v s="$step" -v m="$mean" '
+      !found && $1 + 0 >= s { printf "100-episode mean >= 475 first at step %s: %.2f, %.1f s into the run, %d self-play moves\n", s, m, $2, $3; found = 1 }'
+  else
+    echo "100-episode mean >= 475: no kept checkpoint reached it"
+  fi
+  awk '{ printf "%s%s:%.0f", (NR > 1 ? " " : "kept checkpoints, step:mean "), $1, $2 } END { print "" }' \
+    "$run/evaluations.txt"
   echo "final checkpoint:"
   "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100
 else

@@ -8,7 +8,7 @@
 #  - a worker started by hand with `muzero worker --connect` joins over TCP;
 #  - `muzero evaluate` reads the checkpoint and refuses corrupt ones;
 #  - `muzero play` in a pseudo-terminal refuses bad input and quits on q;
-#  - the shipped CartPole checkpoint loads and scores 500.
+#  - the shipped CartPole checkpoint loads and scores 500; the TicTacToe one draws the expert.
 set -u
 muzero="$1"
 config="$2"
@@ -164,6 +164,15 @@ if [ "$failures" -ne 0 ]; then cat "$work/play.txt"; fi
 check "the shipped CartPole checkpoint evaluates" [ $? -eq 0 ]
 check "and scores 500" grep -q '"mean_reward":500,' "$work/pretrained.json"
 if [ "$failures" -ne 0 ]; then cat "$work/pretrained.json"; fi
+
+# 8. The shipped TicTacToe checkpoint draws against the perfect expert from both seats.
+for seat in 0 1; do
+  "$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/tictactoe.pt" \
+    --opponent expert --games 2 --muzero-player "$seat" --json > "$work/ttt$seat.json" 2>&1
+  check "the shipped TicTacToe checkpoint draws the expert from seat $seat" \
+    grep -q '"draws":{"count":2,' "$work/ttt$seat.json"
+  if [ "$failures" -ne 0 ]; then cat "$work/ttt$seat.json"; fi
+done
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
