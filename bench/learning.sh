@@ -3,7 +3,8 @@
 # prints the wall time to each test-reward threshold and the final scores.
 #   bench/learning.sh GAME [--set key=value ...]
 # CartPole: threshold 475 (CartPole-v1 "solved"), evaluated over 100 episodes.
-# Two-player games: win/draw/loss against random and expert, from both seats.
+# Two-player games: win/draw/loss against random and expert, from both seats (Connect4 also
+# against the expert after random openings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 game="${1:?usage: bench/learning.sh GAME [--set key=value ...]}"
@@ -88,4 +89,13 @@ else
         --muzero-player "$seat"
     done
   done
+  # The expert is deterministic, and so is MuZero without noise: against it, 100 games are one
+  # game. Two random opening moves give up to 49 Connect4 openings (TicTacToe's issue target is
+  # the game from the empty board).
+  if [ "$game" = connect4 ]; then
+    for seat in 0 1; do
+      "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100 --opponent expert \
+        --muzero-player "$seat" --random-opening 2
+    done
+  fi
 fi

@@ -43,19 +43,30 @@ std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Gam
     results[i].total_reward += step.reward;
     (by_muzero ? results[i].muzero_reward : results[i].opponent_reward) += step.reward;
     ++results[i].length;
+    results[i].moves.push_back(action);
+  };
+  auto in_opening = [&](std::size_t i) {
+    return results[i].length < settings.random_opening_moves;
+  };
+  auto random_move = [&](std::size_t i) {
+    const std::vector<Action> legal = games[i]->legal_actions();
+    return legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
   };
 
   while (true) {
-    // Opponent moves need no network; play them until MuZero is to move everywhere.
+    // Opening and opponent moves need no network; play them until MuZero is to move everywhere.
     for (std::size_t i = 0; i < n; ++i) {
-      while (running(i) && !muzero_to_move(i)) {
+      while (running(i) && (in_opening(i) || !muzero_to_move(i))) {
+        if (in_opening(i)) {
+          play(i, random_move(i), muzero_to_move(i));
+          continue;
+        }
         std::optional<Action> action;
         if (settings.opponent == Opponent::kExpert) {
           action = games[i]->expert_action();
           if (!action) throw std::runtime_error("this game has no expert opponent");
         } else {
-          const std::vector<Action> legal = games[i]->legal_actions();
-          action = legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
+          action = random_move(i);
         }
         play(i, *action, false);
       }

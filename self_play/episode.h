@@ -27,6 +27,7 @@ struct EpisodeResult {
   std::vector<double> rewards_by_player;  // rewards earned by each seat's moves
   int length = 0;
   double mean_root_value = 0;  // over MuZero's searches
+  std::vector<Action> moves;   // every move of the episode, in order
 };
 
 struct EpisodeSettings {
@@ -34,6 +35,9 @@ struct EpisodeSettings {
   int max_moves = 500;
   Opponent opponent = Opponent::kSelf;
   int muzero_player = 0;
+  // The first moves of every episode are uniformly random, whoever is to move: varied openings,
+  // so that games against a deterministic expert are not all the same game.
+  int random_opening_moves = 0;
 };
 
 // Plays one episode per seed, all at once; results are in the order of `seeds`.

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
+#include <vector>
 
 namespace muzero {
 
@@ -24,7 +26,9 @@ EvaluationSummary summarize(std::span<const EpisodeResult> episodes, int seat) {
   s.games = static_cast<int>(episodes.size());
   int wins = 0, draws = 0, losses = 0;
   double sum = 0, sum_squares = 0, length = 0;
+  std::set<std::vector<Action>> distinct;
   for (const EpisodeResult& e : episodes) {
+    distinct.insert(e.moves);
     s.two_player = e.rewards_by_player.size() == 2;
     const double own = e.rewards_by_player.empty() ? e.total_reward : e.rewards_by_player[seat];
     sum += own;
@@ -40,6 +44,7 @@ EvaluationSummary summarize(std::span<const EpisodeResult> episodes, int seat) {
     s.std_reward = std::sqrt(std::max(0.0, sum_squares / s.games - s.mean_reward * s.mean_reward));
     s.mean_length = length / s.games;
   }
+  s.distinct_games = static_cast<int>(distinct.size());
   s.wins = wilson_interval(wins, s.games);
   s.draws = wilson_interval(draws, s.games);
   s.losses = wilson_interval(losses, s.games);
@@ -68,6 +73,11 @@ std::string proportion_json(const char* name, const Proportion& p) {
 
 std::string to_text(const EvaluationSummary& s) {
   std::string out = format("games   %5d\n", s.games);
+  if (s.two_player && s.distinct_games < s.games) {
+    // Confidence intervals assume independent games; identical ones are not.
+    out += format("distinct %4d  (the other games repeat these; see --random-opening)\n",
+                  s.distinct_games);
+  }
   if (s.two_player) {
     out += proportion_text("wins", s.wins);
     out += proportion_text("draws", s.draws);
@@ -80,12 +90,13 @@ std::string to_text(const EvaluationSummary& s) {
 }
 
 std::string to_json(const EvaluationSummary& s) {
-  std::string out =
-      format("{\"games\":%d,\"mean_reward\":%.6g,\"std_reward\":%.6g,\"mean_length\":%.6g", s.games,
-             s.mean_reward, s.std_reward, s.mean_length);
+  std::string out = format(
+      "{\"games\":%d,\"distinct_games\":%d,\"mean_reward\":%.6g,\"std_reward\":%.6g,"
+      "\"mean_length\":%.6g",
+      s.games, s.distinct_games, s.mean_reward, s.std_reward, s.mean_length);
   if (s.two_player) {
-    for (const auto& [name, p] : {std::pair{"wins", s.wins}, std::pair{"draws", s.draws},
-                                  std::pair{"losses", s.losses}}) {
+    for (const auto& [name, p] :
+         {std::pair{"wins", s.wins}, std::pair{"draws", s.draws}, std::pair{"losses", s.losses}}) {
       out += ',';
       out += proportion_json(name, p);
     }

@@ -19,6 +19,7 @@ Proportion wilson_interval(int successes, int trials);
 
 struct EvaluationSummary {
   int games = 0;
+  int distinct_games = 0;  // different move sequences: deterministic players repeat one game
   bool two_player = false;
   Proportion wins, draws, losses;  // for the seat `seat`, two-player games
   double mean_reward = 0, std_reward = 0, mean_length = 0;

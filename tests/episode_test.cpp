@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "games/cartpole.h"
 #include "games/tictactoe.h"
+#include "self_play/evaluation.h"
 #include "tests/stub_evaluator.h"
 
 namespace muzero {
@@ -41,6 +44,36 @@ TEST(Episodes, ExpertOpponentTakesItsSeatAndNeverLoses) {
     }
     EXPECT_GT(expert_wins, 0) << "the expert should beat a uniform policy sometimes";
     for (int size : evaluator.batch_sizes) EXPECT_GT(size, 1);
+  }
+}
+
+// A search over uniform outputs and the expert are both deterministic: every game is the same
+// one, until random openings vary them. The moves are recorded in order.
+TEST(Episodes, RandomOpeningsVaryGamesAgainstADeterministicExpert) {
+  const std::vector<std::uint64_t> seeds{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  for (int opening : {0, 2}) {
+    StubEvaluator evaluator = uniform_evaluator(9);
+    std::mt19937_64 rng(7);
+    EpisodeSettings s = settings(Opponent::kExpert, 1, 9);
+    s.random_opening_moves = opening;
+    const auto results =
+        play_episodes([] { return std::make_unique<TicTacToe>(); }, seeds, evaluator, s, rng);
+    std::set<std::vector<Action>> distinct;
+    for (const EpisodeResult& r : results) {
+      ASSERT_EQ(static_cast<int>(r.moves.size()), r.length);
+      TicTacToe replay;
+      replay.reset(0);
+      for (Action a : r.moves) replay.step(a);  // throws if a recorded move were illegal
+      EXPECT_TRUE(replay.is_terminal());
+      distinct.insert(r.moves);
+    }
+    if (opening == 0) {
+      EXPECT_EQ(distinct.size(), 1u);
+      EXPECT_EQ(summarize(results, 1).distinct_games, 1);
+    } else {
+      EXPECT_GT(distinct.size(), 4u) << "two random moves give up to 72 openings";
+      EXPECT_EQ(summarize(results, 1).distinct_games, static_cast<int>(distinct.size()));
+    }
   }
 }
 

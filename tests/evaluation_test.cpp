@@ -68,8 +68,24 @@ TEST(Evaluation, OnePlayerSummaryAndJson) {
   EXPECT_FALSE(s.two_player);
   EXPECT_DOUBLE_EQ(s.mean_reward, 15);
   EXPECT_DOUBLE_EQ(s.std_reward, 5);
-  EXPECT_EQ(to_json(s), "{\"games\":2,\"mean_reward\":15,\"std_reward\":5,\"mean_length\":15}");
+  EXPECT_EQ(to_json(s),
+            "{\"games\":2,\"distinct_games\":1,\"mean_reward\":15,\"std_reward\":5,"
+            "\"mean_length\":15}");
   EXPECT_NE(to_text(s).find("reward  15.00 +- 5.00"), std::string::npos);
+}
+
+// Two identical two-player games are one game twice: the text says so.
+TEST(Evaluation, RepeatedGamesAreCountedOnce) {
+  std::vector<EpisodeResult> episodes(3);
+  for (EpisodeResult& e : episodes) {
+    e.rewards_by_player = {1, 0};
+    e.moves = {4, 0, 8};
+  }
+  episodes[2].moves = {0, 4, 8};
+  const EvaluationSummary s = summarize(episodes, 0);
+  EXPECT_EQ(s.distinct_games, 2);
+  EXPECT_EQ(s.wins.count, 3);
+  EXPECT_NE(to_text(s).find("distinct    2"), std::string::npos) << to_text(s);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
-//                 [--muzero-player 0|1] [--simulations N] [--json] [--seed S]
+//                 [--muzero-player 0|1] [--simulations N] [--random-opening N] [--json]
+//                 [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,7 @@ struct EvaluateOptions {
   bool json = false;
   std::uint64_t seed = 0;
   int simulations = 0;  // 0: the checkpoint's self_play.num_simulations
+  int random_opening = 0;
 };
 
 int run(const EvaluateOptions& options) {
@@ -50,7 +52,7 @@ int run(const EvaluateOptions& options) {
   SearchParams search = config.self_play.search;
   if (options.simulations > 0) search.num_simulations = options.simulations;
   const EpisodeSettings settings{search, config.self_play.max_moves, opponent,
-                                 options.muzero_player};
+                                 options.muzero_player, options.random_opening};
   std::mt19937_64 rng(options.seed);
   std::vector<std::uint64_t> seeds(options.games);
   for (std::uint64_t& s : seeds) s = rng();
@@ -91,6 +93,12 @@ CommandRunner add_evaluate_command(CLI::App& app) {
       ->add_option("--simulations", options->simulations,
                    "Search simulations per move (default: the checkpoint's num_simulations)")
       ->check(CLI::Range(1, 100000));
+  evaluate
+      ->add_option("--random-opening", options->random_opening,
+                   "Play the first N moves of every game at random (both seats), for varied games "
+                   "against a deterministic opponent")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   evaluate->add_flag("--json", options->json, "Print one JSON object instead of text");
   evaluate->add_option("--seed", options->seed, "Seeds the games and the random opponent")
       ->capture_default_str();
