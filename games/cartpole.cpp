@@ -36,7 +36,7 @@ StepResult CartPole::step(Action action) {
   ++steps_;
   const bool failed = x < -kXLimit || x > kXLimit || theta < -kThetaLimit || theta > kThetaLimit;
   done_ = failed || steps_ >= kMaxSteps;
-  return {observation(), 1.0f, done_};
+  return {observation(), 1.0f, done_, !failed && done_};
 }
 
 std::vector<float> CartPole::observation() const {

@@ -25,6 +25,9 @@ struct StepResult {
   std::vector<float> observation;  // observation after the move
   float reward = 0.0f;             // reward for the player who moved
   bool done = false;
+  // Ended by a time limit rather than by the game itself (done is true too): the position
+  // still has a value, so value targets bootstrap there instead of counting it as 0.
+  bool truncated = false;
 };
 
 class Game {

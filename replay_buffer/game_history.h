@@ -21,6 +21,9 @@ struct GameHistory {
   std::vector<float> child_visits;  // num_moves x action_space_size, visit distribution
   std::vector<float> priorities;    // num_moves, set by the replay buffer
   float game_priority = 0.0f;
+  // Cut off by a time limit (the game's own, or self_play.max_moves) rather than finished: the
+  // last position is not worth 0 (see value_target).
+  bool truncated = false;
 
   GameHistory() = default;
   GameHistory(int observation_size, int action_space_size, std::span<const float> first_observation,

@@ -51,6 +51,7 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     slot.history.add_move(visit_distribution(results[i].visit_counts), results[i].root_value,
                           action, step.reward, step.observation, slot.game->to_play());
     if (step.done || slot.history.num_moves() >= params_.max_moves) {
+      slot.history.truncated = step.done ? step.truncated : true;  // max_moves cuts it off
       finished.push_back(std::move(slot.history));
       start_game(slot);
     }

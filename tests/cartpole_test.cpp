@@ -41,6 +41,7 @@ TEST(CartPole, TerminatesWhenThePoleFallsAndRewardsTheLastStep) {
   }
   const StepResult last = game.step(1);
   EXPECT_TRUE(last.done);
+  EXPECT_FALSE(last.truncated) << "a fall ends the game";
   EXPECT_FLOAT_EQ(last.reward, 1.0f);
   EXPECT_NEAR(game.state()[2], -0.215186049885, 1e-9);
   EXPECT_TRUE(game.is_terminal());
@@ -61,6 +62,7 @@ TEST(CartPole, IsCutOffAfter500Steps) {
     game.set_state({0, 0, 0, 0});  // keep it balanced; only the step limit can end it
     const StepResult r = game.step(i % 2);
     ASSERT_EQ(r.done, i == 500) << "step " << i;
+    ASSERT_EQ(r.truncated, i == 500) << "the time limit truncates; it does not end the game";
   }
 }
 

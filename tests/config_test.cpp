@@ -71,8 +71,9 @@ TEST(Config, TicTacToeLoads) {
 TEST(Config, Connect4Loads) {
   const Config c = load_config(kSource + "/configs/connect4.yaml");
   EXPECT_EQ(c.game_name, "connect4");
-  EXPECT_EQ(c.network.blocks, 6);
-  EXPECT_EQ(c.train.optimizer, "sgd");
+  EXPECT_EQ(c.network.type, "fully_connected");
+  EXPECT_EQ(c.network.fc_representation_layers, (std::vector<int>{256, 128}));
+  EXPECT_EQ(c.train.optimizer, "adam");
 }
 
 TEST(Config, MissingKeysTakeDefaults) {

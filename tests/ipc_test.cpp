@@ -94,12 +94,30 @@ TEST(Messages, GameRoundTrips) {
   EXPECT_EQ(back.to_play, game.to_play);
   EXPECT_EQ(back.root_values, game.root_values);
   EXPECT_EQ(back.child_visits, game.child_visits);
+  EXPECT_FALSE(back.truncated);
+  GameHistory cut = game;
+  cut.truncated = true;
+  EXPECT_TRUE(decode_game(encode_game(cut)).truncated);
+}
+
+// Games written before the truncation flag existed (older replay_buffer.bin files) still load.
+TEST(Messages, GamesWithoutTheTruncationFlagLoad) {
+  GameHistory game = testing::make_history({0, 1, 1}, {0, 0, 0}, {1.0f, 2.0f});
+  game.truncated = true;
+  std::vector<std::byte> payload = encode_game(game);
+  payload.pop_back();
+  const GameHistory back = decode_game(payload);
+  EXPECT_FALSE(back.truncated);
+  EXPECT_EQ(back.root_values, game.root_values);
+  payload.push_back(std::byte{2});
+  EXPECT_THROW(decode_game(payload), DecodeError) << "a flag is 0 or 1";
 }
 
 TEST(Messages, RefusesTruncatedAndInconsistentGames) {
   const GameHistory game = testing::make_history({0, 1, 1}, {0, 0, 0}, {1.0f, 2.0f});
   const std::vector<std::byte> payload = encode_game(game);
-  for (std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 1}) {
+  // (Cutting only the last byte leaves a valid game of the older format, without the flag.)
+  for (std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 2}) {
     EXPECT_THROW(decode_game(std::span(payload).first(cut)), DecodeError) << "cut at " << cut;
   }
   std::vector<std::byte> trailing = payload;

@@ -56,6 +56,7 @@ TEST(LockstepSelfPlay, RecordsConsistentTicTacToeGames) {
                 r.observation);
     }
     EXPECT_TRUE(replay.is_terminal());
+    EXPECT_FALSE(g.truncated) << "finished games are not truncated";
   }
 }
 
@@ -67,7 +68,10 @@ TEST(LockstepSelfPlay, CutsGamesOffAtMaxMoves) {
     for (GameHistory& g : self_play.step(evaluator, 1.0)) games.push_back(std::move(g));
   }
   ASSERT_EQ(games.size(), 3u);
-  for (const GameHistory& g : games) EXPECT_EQ(g.num_moves(), 5);
+  for (const GameHistory& g : games) {
+    EXPECT_EQ(g.num_moves(), 5);
+    EXPECT_TRUE(g.truncated) << "cut off by max_moves, not finished";
+  }
 }
 
 // A policy that mildly prefers cell 8 spreads the visits: sampled first moves vary, but from

@@ -26,6 +26,26 @@ TEST(ValueTarget, OnePlayerByHand) {
   EXPECT_FLOAT_EQ(value_target(h, 0, 1, 1.0), 1.0f + 20.0f);
 }
 
+// The same game cut off by a time limit: where the n steps run past the end, the last root
+// value (40, at position 3) stands in for the unsearched final position, discounted to it.
+TEST(ValueTarget, TruncatedGamesBootstrapFromTheLastSearch) {
+  GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  h.truncated = true;
+  // Not reaching the end: unchanged, 1 + 0.5 * 2 + 0.25 * root[2].
+  EXPECT_FLOAT_EQ(value_target(h, 0, 2, 0.5), 9.5f);
+  // From 2: 3 + 0.5 * 4 + 0.25 * 40 (position 4 is 2 steps away).
+  EXPECT_FLOAT_EQ(value_target(h, 2, 2, 0.5), 15.0f);
+  // From 3, td 5: 4 + 0.5 * 40.
+  EXPECT_FLOAT_EQ(value_target(h, 3, 5, 0.5), 24.0f);
+  // At the cut-off position itself there is nothing to learn from: 0, as past the end.
+  EXPECT_FLOAT_EQ(value_target(h, 4, 2, 0.5), 0.0f);
+  // Two players: the last search belongs to player 1; seen from player 0 at position 2 it
+  // counts negated: 0 + 0.5 * 0 + 0.25 * -40.
+  GameHistory two = make_history({0, 0, 0, 0, 0}, {0, 1, 0, 1, 0}, {10, 20, 30, 40});
+  two.truncated = true;
+  EXPECT_FLOAT_EQ(value_target(two, 2, 3, 0.5), -10.0f);
+}
+
 // Two players alternating, player 1 wins with the 4th move (reward at index 4, earned by the
 // player who moved at position 3). Root values are for the player to move there.
 TEST(ValueTarget, TwoPlayersFlipSigns) {

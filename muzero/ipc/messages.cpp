@@ -26,6 +26,7 @@ std::vector<std::byte> encode_game(const GameHistory& game) {
   w.put_vector<std::int32_t>(game.to_play);
   w.put_vector<float>(game.root_values);
   w.put_vector<float>(game.child_visits);
+  w.put<std::uint8_t>(game.truncated ? 1 : 0);
   return std::move(w.bytes());
 }
 
@@ -44,6 +45,12 @@ GameHistory decode_game(std::span<const std::byte> payload) {
   game.to_play = r.get_vector<std::int32_t>();
   game.root_values = r.get_vector<float>();
   game.child_visits = r.get_vector<float>();
+  // Games saved before the truncation flag existed end here (replay_buffer.bin of older runs).
+  if (r.remaining() > 0) {
+    const auto truncated = r.get<std::uint8_t>();
+    check(truncated <= 1, "truncation flag");
+    game.truncated = truncated == 1;
+  }
   r.expect_end();
   const std::size_t moves = game.root_values.size();
   check(moves >= 1, "no moves");
