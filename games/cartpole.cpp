@@ -47,7 +47,7 @@ std::vector<float> CartPole::observation() const {
 std::string CartPole::render() const {
   std::ostringstream out;
   out << "step " << steps_ << "  x=" << state_[0] << " x_dot=" << state_[1]
-      << " theta=" << state_[2] << " theta_dot=" << state_[3];
+      << " theta=" << state_[2] << " theta_dot=" << state_[3] << "\n";
   return out.str();
 }
 

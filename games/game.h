@@ -47,7 +47,7 @@ class Game {
   virtual int action_space_size() const = 0;
   virtual ObservationShape observation_shape() const = 0;
 
-  virtual std::string render() const = 0;
+  virtual std::string render() const = 0;  // for people; whole lines, each ending in a newline
   virtual std::string action_to_string(Action action) const = 0;
   // Parses what a human typed; nullopt if it names no action (legality is checked separately).
   virtual std::optional<Action> action_from_string(std::string_view text) const = 0;

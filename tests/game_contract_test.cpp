@@ -58,6 +58,7 @@ Trace random_playout(const std::string& name, std::uint64_t seed, std::mt19937_6
   EXPECT_TRUE(game->legal_actions().empty()) << name << ": a finished game has legal actions";
   EXPECT_THROW(game->step(0), std::logic_error) << name;
   EXPECT_FALSE(game->render().empty());
+  EXPECT_EQ(game->render().back(), '\n') << "render() gives whole lines";
   return trace;
 }
 
