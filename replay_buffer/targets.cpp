@@ -18,9 +18,10 @@ float value_target(const GameHistory& history, int position, int td_steps, doubl
     // The cut-off position was never searched; the last search's value stands in for it.
     // Counting it as 0 would teach that positions late in long games are bad, which in
     // CartPole-v1 (cut off at 500) pulls down the values of the best play.
-    const int last = moves - 1;
-    const double root = history.root_values[last];
-    value = (history.to_play[last] == player ? root : -root) * std::pow(discount, moves - position);
+    const int last_searched = moves - 1;
+    const double root = history.root_values[last_searched];
+    value = (history.to_play[last_searched] == player ? root : -root) *
+            std::pow(discount, moves - position);
   }
   // The reward at index j was earned by the player who moved at j - 1.
   const int last = std::min(bootstrap, moves);

@@ -22,12 +22,17 @@ constexpr long kStatsInterval = 5;  // training steps between loss reports
 // Where the trainer's time goes, in seconds: logged at the end to show what limits training.
 struct PhaseTimes {
   double gradient = 0, batches = 0, ratio = 0, storage = 0, priorities = 0;
+  // Runs `work`, adds its duration to `total` and returns what it returns (or nothing).
   template <typename F>
-  auto measure(double& total, F&& work) {
-    const auto start = std::chrono::steady_clock::now();
-    auto result = work();
-    total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
+  decltype(auto) measure(double& total, F&& work) {
+    struct Stopwatch {
+      double& total;
+      std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+      ~Stopwatch() {
+        total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+    } stopwatch{total};
+    return work();
   }
 };
 
@@ -88,7 +93,6 @@ int run_trainer_role(const RoleContext& context) {
           trainer.steps() > *config.ratio * counter(counts, counters::kPlayedSteps)) {
         times.measure(times.ratio, [] {  // self-play is behind
           std::this_thread::sleep_for(std::chrono::milliseconds(2));
-          return 0;
         });
         continue;
       }
@@ -110,11 +114,10 @@ int run_trainer_role(const RoleContext& context) {
                         encode_priorities({reply.batch.num_unroll_steps, reply.batch.positions,
                                            last.value_errors}));
         priorities_pending = true;
-        return 0;
       });
       if (trainer.steps() % config.checkpoint_interval == 0) {
         times.measure(times.storage, [&] {
-          return storage.publish_weights(serialize_weights(*network), trainer.steps());
+          storage.publish_weights(serialize_weights(*network), trainer.steps());
         });
       }
       if (config.keep_checkpoint_every > 0 && trainer.steps() % config.keep_checkpoint_every == 0) {
