@@ -7,11 +7,19 @@
 
 namespace muzero {
 
-Action select_action(std::span<const int> visit_counts, double temperature, std::mt19937_64& rng) {
+Action select_action(std::span<const int> visit_counts, double temperature, std::mt19937_64& rng,
+                     std::span<const float> tie_break_values) {
   if (visit_counts.empty()) throw std::invalid_argument("select_action: no actions");
+  if (!tie_break_values.empty() && tie_break_values.size() != visit_counts.size())
+    throw std::invalid_argument("select_action: tie-break values do not match the actions");
   if (temperature == 0.0) {
-    return static_cast<Action>(std::max_element(visit_counts.begin(), visit_counts.end()) -
-                               visit_counts.begin());
+    std::size_t best = 0;
+    for (std::size_t a = 1; a < visit_counts.size(); ++a) {
+      const bool tie_won = visit_counts[a] == visit_counts[best] && !tie_break_values.empty() &&
+                           tie_break_values[a] > tie_break_values[best];
+      if (visit_counts[a] > visit_counts[best] || tie_won) best = a;
+    }
+    return static_cast<Action>(best);
   }
   const int max_visits = *std::max_element(visit_counts.begin(), visit_counts.end());
   std::vector<double> weights(visit_counts.size());

@@ -8,9 +8,12 @@
 
 namespace muzero {
 
-// Temperature 0 picks the most visited action (lowest index on ties); otherwise samples with
-// probability proportional to visits^(1/temperature).
-Action select_action(std::span<const int> visit_counts, double temperature, std::mt19937_64& rng);
+// Temperature 0 picks the most visited action; ties go to the higher `tie_break_values` entry
+// (the search's action values; empty: none), then to the lower index. Without this, a game
+// whose actions the search cannot tell apart always gets action 0 (CartPole: always push
+// left). Otherwise samples with probability proportional to visits^(1/temperature).
+Action select_action(std::span<const int> visit_counts, double temperature, std::mt19937_64& rng,
+                     std::span<const float> tie_break_values = {});
 
 // visits / sum(visits): the policy target stored in the game history.
 std::vector<float> visit_distribution(std::span<const int> visit_counts);

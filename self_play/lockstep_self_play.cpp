@@ -45,8 +45,8 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     const int moves_played = slot.history.num_moves();
     const bool greedy =
         params_.temperature_threshold && moves_played >= *params_.temperature_threshold;
-    const Action action =
-        select_action(results[i].visit_counts, greedy ? 0.0 : temperature, slot.rng);
+    const Action action = select_action(results[i].visit_counts, greedy ? 0.0 : temperature,
+                                        slot.rng, results[i].action_values);
     const StepResult step = slot.game->step(action);
     slot.history.add_move(visit_distribution(results[i].visit_counts), results[i].root_value,
                           action, step.reward, step.observation, slot.game->to_play());

@@ -184,8 +184,14 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
     const SearchTree& tree = trees_[b];
     const Node& root = tree.nodes[0];
     results[b].visit_counts.assign(A, 0);
+    results[b].action_values.assign(A, 0.0f);
     for (int c = root.first_child; c < root.first_child + root.num_children; ++c) {
-      results[b].visit_counts[tree.nodes[c].action] = tree.nodes[c].visit_count;
+      const Node& child = tree.nodes[c];
+      results[b].visit_counts[child.action] = child.visit_count;
+      if (child.visit_count == 0) continue;
+      const double child_value = num_players_ == 1 ? child.value() : -child.value();
+      results[b].action_values[child.action] =
+          static_cast<float>(child.reward + params_.discount * child_value);
     }
     results[b].root_value = static_cast<float>(root.value());
   }

@@ -33,8 +33,11 @@ struct SearchRoot {
 
 struct SearchResult {
   std::vector<int> visit_counts;  // action_space_size; 0 for illegal actions
-  float root_value = 0.0f;        // mean value of the root after the search, for its player
-  float predicted_value = 0.0f;   // the network's value for the root observation
+  // action_space_size: each visited root child's reward + discount * value, for the root's
+  // player; 0 where unvisited. Breaks ties between equally visited actions.
+  std::vector<float> action_values;
+  float root_value = 0.0f;       // mean value of the root after the search, for its player
+  float predicted_value = 0.0f;  // the network's value for the root observation
 };
 
 // Tracks the range of Q values seen in one tree, to map them into [0, 1].

@@ -13,6 +13,19 @@ TEST(ActionSelection, TemperatureZeroPicksTheMostVisitedLowestOnTies) {
   EXPECT_EQ(select_action(std::vector<int>{5, 2, 5}, 0.0, rng), 0);
 }
 
+// Equal visits go to the higher value; values never outweigh visits; equal both: lower index.
+TEST(ActionSelection, TemperatureZeroBreaksVisitTiesByValue) {
+  std::mt19937_64 rng(0);
+  EXPECT_EQ(
+      select_action(std::vector<int>{5, 2, 5}, 0.0, rng, std::vector<float>{0.1f, 0.9f, 0.3f}), 2);
+  EXPECT_EQ(
+      select_action(std::vector<int>{5, 6, 5}, 0.0, rng, std::vector<float>{0.1f, 0.0f, 0.3f}), 1);
+  EXPECT_EQ(
+      select_action(std::vector<int>{5, 2, 5}, 0.0, rng, std::vector<float>{0.3f, 0.9f, 0.3f}), 0);
+  EXPECT_THROW(select_action(std::vector<int>{5, 2}, 0.0, rng, std::vector<float>{0.3f}),
+               std::invalid_argument);
+}
+
 // Sampling frequencies follow visits^(1/T): within 5 standard deviations of the expected
 // count over 40000 draws with a fixed seed.
 TEST(ActionSelection, SamplesProportionallyToVisitsPowerInverseTemperature) {

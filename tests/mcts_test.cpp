@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "self_play/action_selection.h"
 #include "tests/stub_evaluator.h"
 
 namespace muzero {
@@ -64,6 +65,9 @@ TEST(Mcts, OnePlayerTreeMatchesHandComputation) {
   const SearchResult result = search_one(search, evaluator, {0, 1}, 0)[0];
   EXPECT_EQ(result.visit_counts, (std::vector<int>{4, 0}));
   EXPECT_NEAR(result.root_value, 0.25, 1e-6);
+  ASSERT_EQ(result.action_values.size(), 2u);
+  EXPECT_NEAR(result.action_values[0], 0.0 + 0.5 * 0.5, 1e-6);  // r[0] + discount * v[0]
+  EXPECT_EQ(result.action_values[1], 0.0f);                     // never visited
 
   const SearchTree& tree = search.trees()[0];
   EXPECT_NEAR(node_at(tree, {0}).prior, 0.8, 1e-6);
@@ -104,6 +108,8 @@ TEST(Mcts, TwoPlayerTreeMatchesHandComputation) {
   const SearchResult result = search_one(search, evaluator, {0, 1}, 0)[0];
   EXPECT_EQ(result.visit_counts, (std::vector<int>{3, 0}));
   EXPECT_NEAR(result.root_value, 0.5 / 3, 1e-6);
+  // [0]'s mean value is -0.5 / 3 for player 1, so +0.5 / 3 for the root's player.
+  EXPECT_NEAR(result.action_values[0], 0.5 / 3, 1e-6);
 
   const SearchTree& tree = search.trees()[0];
   EXPECT_EQ(node_at(tree, {0}).to_play, 1);
@@ -113,6 +119,25 @@ TEST(Mcts, TwoPlayerTreeMatchesHandComputation) {
   EXPECT_EQ(node_at(tree, {0, 0}).visit_count, 1);
   EXPECT_EQ(node_at(tree, {0, 1}).visit_count, 1);
   EXPECT_NEAR(node_at(tree, {0, 1}).value_sum, -1.0, 1e-9);
+}
+
+// One player, 2 actions, uniform priors, discount 1, 2 simulations; every value is 0 and action
+// 1 earns reward 1. 1: all scores 0, equal priors: a0 (Q 0). 2: one Q seen, so no
+// normalisation: a0 = pb(1) * 1/2 * 0.5 + 0 = 0.31 < a1 = pb(1) * 0.5 = 0.63: a1 (Q 1). The
+// visits tie 1-1 and the action values (0, 1) decide for a1.
+TEST(Mcts, EquallyVisitedActionsAreToldApartByTheirValues) {
+  StubEvaluator evaluator(
+      2, [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath& p) { return p.actions.back() == 1 ? 1.0f : 0.0f; },
+      [](const LatentPath&) {
+        return std::vector<float>{0.0f, 0.0f};
+      });
+  BatchedSearch search(no_noise(2, 1.0), 1, 2);
+  const SearchResult result = search_one(search, evaluator, {0, 1}, 0)[0];
+  EXPECT_EQ(result.visit_counts, (std::vector<int>{1, 1}));
+  EXPECT_EQ(result.action_values, (std::vector<float>{0.0f, 1.0f}));
+  std::mt19937_64 rng(0);
+  EXPECT_EQ(select_action(result.visit_counts, 0.0, rng, result.action_values), 1);
 }
 
 // Illegal root actions get no child and no visit, even when the network likes them most; the

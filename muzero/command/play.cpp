@@ -39,7 +39,7 @@ Action muzero_move(Game& game, BatchedSearch& search, Evaluator& evaluator) {
   std::vector<std::mt19937_64> unused(1);
   const SearchResult result = search.run(evaluator, {&root, 1}, unused)[0];
   std::mt19937_64 rng(0);
-  const Action action = select_action(result.visit_counts, 0.0, rng);
+  const Action action = select_action(result.visit_counts, 0.0, rng, result.action_values);
   std::ostringstream visits;
   for (Action a : game.legal_actions()) {
     visits << " " << game.action_to_string(a) << ":" << result.visit_counts[a];
