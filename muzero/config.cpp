@@ -284,6 +284,8 @@ const std::vector<Field>& fields() {
           1, 100000),
       boolean("replay_buffer", "prioritized",
               [](Config& c) -> bool& { return c.replay.prioritized; }),
+      boolean("replay_buffer", "use_last_model_value",
+              [](Config& c) -> bool& { return c.replay.targets.use_last_model_value; }),
       real(
           "replay_buffer", "priority_alpha",
           [](Config& c) -> double& { return c.replay.priority_alpha; }, 0.0, 10.0),

@@ -26,6 +26,12 @@ struct Batch {
   std::vector<float> gradient_scales;      // B
   std::vector<float> weights;              // B, importance-sampling weights, max 1
   std::vector<SampledPosition> positions;  // B, for priority updates
+  // Only with replay_buffer.use_last_model_value: target_values hold the rewards alone, and the
+  // trainer adds bootstrap_scales[i] * (its network's value of bootstrap_observations[i]) to
+  // target_values[bootstrap_rows[i]]. N entries, one per target that has a bootstrap.
+  std::vector<std::int32_t> bootstrap_rows;   // N indices into B x (K+1)
+  std::vector<float> bootstrap_scales;        // N
+  std::vector<float> bootstrap_observations;  // N x observation_size
 };
 
 }  // namespace muzero

@@ -83,6 +83,7 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
     game_cumulative[g] = total;
   }
   std::vector<double> position_cumulative;
+  std::vector<ValueBootstrap> bootstraps(params_.targets.use_last_model_value ? K + 1 : 0);
   for (int b = 0; b < batch_size; ++b) {
     const int g = draw_proportional(game_cumulative, rng);
     const GameHistory& game = games_[g];
@@ -108,7 +109,15 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
         game, position, params_.targets, rng, std::span(batch.actions).subspan(row, K + 1),
         std::span(batch.target_values).subspan(row, K + 1),
         std::span(batch.target_rewards).subspan(row, K + 1),
-        std::span(batch.target_policies).subspan(row * A, (K + 1) * A));
+        std::span(batch.target_policies).subspan(row * A, (K + 1) * A), bootstraps);
+    for (int k = 0; k < static_cast<int>(bootstraps.size()); ++k) {
+      if (bootstraps[k].index < 0) continue;
+      batch.bootstrap_rows.push_back(static_cast<std::int32_t>(row + k));
+      batch.bootstrap_scales.push_back(static_cast<float>(bootstraps[k].scale));
+      const auto seen = game.observation(bootstraps[k].index);
+      batch.bootstrap_observations.insert(batch.bootstrap_observations.end(), seen.begin(),
+                                          seen.end());
+    }
   }
   const float max_weight = *std::max_element(batch.weights.begin(), batch.weights.end());
   for (float& w : batch.weights) w /= max_weight;

@@ -2,40 +2,62 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace muzero {
+
+ValueBootstrap value_bootstrap(const GameHistory& history, int position, int td_steps,
+                               double discount) {
+  const int moves = history.num_moves();
+  const int bootstrap = position + td_steps;
+  if (position >= moves || (bootstrap >= moves && !history.truncated)) return {};
+  const int index = std::min(bootstrap, moves);
+  const double sign = history.to_play[index] == history.to_play[position] ? 1.0 : -1.0;
+  return {index, sign * std::pow(discount, index - position)};
+}
+
+double value_target_rewards(const GameHistory& history, int position, int td_steps,
+                            double discount) {
+  const int moves = history.num_moves();
+  const int player = history.to_play[position < moves ? position : moves];
+  double value = 0.0;
+  // The reward at index j was earned by the player who moved at j - 1.
+  const int last = std::min(position + td_steps, moves);
+  for (int j = position + 1; j <= last; ++j) {
+    const double reward = history.rewards[j];
+    value += (history.to_play[j - 1] == player ? reward : -reward) *
+             std::pow(discount, j - position - 1);
+  }
+  return value;
+}
 
 float value_target(const GameHistory& history, int position, int td_steps, double discount) {
   const int moves = history.num_moves();
   if (position >= moves) return 0.0f;
-  const int bootstrap = position + td_steps;
-  const int player = history.to_play[position];
-  double value = 0.0;
-  if (bootstrap < moves) {
-    const double root = history.root_values[bootstrap];
-    value = (history.to_play[bootstrap] == player ? root : -root) * std::pow(discount, td_steps);
-  } else if (history.truncated) {
+  double value = value_target_rewards(history, position, td_steps, discount);
+  const ValueBootstrap bootstrap = value_bootstrap(history, position, td_steps, discount);
+  if (bootstrap.index >= 0 && bootstrap.index < moves) {
+    value += bootstrap.scale * history.root_values[bootstrap.index];
+  } else if (bootstrap.index == moves) {
     // The cut-off position was never searched; the last search's value stands in for it.
     // Counting it as 0 would teach that positions late in long games are bad, which in
     // CartPole-v1 (cut off at 500) pulls down the values of the best play.
     const int last_searched = moves - 1;
     const double root = history.root_values[last_searched];
-    value = (history.to_play[last_searched] == player ? root : -root) *
-            std::pow(discount, moves - position);
-  }
-  // The reward at index j was earned by the player who moved at j - 1.
-  const int last = std::min(bootstrap, moves);
-  for (int j = position + 1; j <= last; ++j) {
-    const double reward = history.rewards[j];
-    value += (history.to_play[j - 1] == player ? reward : -reward) *
-             std::pow(discount, j - position - 1);
+    const bool same_player = history.to_play[last_searched] == history.to_play[position];
+    value += (same_player ? root : -root) * std::pow(discount, moves - position);
   }
   return static_cast<float>(value);
 }
 
 float make_targets(const GameHistory& history, int position, const TargetParams& params,
                    std::mt19937_64& rng, std::span<std::int64_t> actions, std::span<float> values,
-                   std::span<float> rewards, std::span<float> policies) {
+                   std::span<float> rewards, std::span<float> policies,
+                   std::span<ValueBootstrap> bootstraps) {
+  if (params.use_last_model_value &&
+      bootstraps.size() != static_cast<std::size_t>(params.num_unroll_steps + 1)) {
+    throw std::invalid_argument("make_targets: use_last_model_value needs K+1 bootstraps");
+  }
   const int moves = history.num_moves();
   const int action_space = history.action_space_size;
   std::uniform_int_distribution<int> random_action(0, action_space - 1);
@@ -43,8 +65,14 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
     const int index = position + k;
     std::span<float> policy =
         policies.subspan(static_cast<std::size_t>(k) * action_space, action_space);
+    if (params.use_last_model_value) {
+      bootstraps[k] = value_bootstrap(history, index, params.td_steps, params.discount);
+    }
     if (index < moves) {
-      values[k] = value_target(history, index, params.td_steps, params.discount);
+      values[k] = params.use_last_model_value
+                      ? static_cast<float>(
+                            value_target_rewards(history, index, params.td_steps, params.discount))
+                      : value_target(history, index, params.td_steps, params.discount);
       rewards[k] = history.rewards[index];
       const auto searched = history.policy(index);
       std::copy(searched.begin(), searched.end(), policy.begin());

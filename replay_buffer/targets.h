@@ -13,7 +13,27 @@ struct TargetParams {
   int num_unroll_steps = 10;
   int td_steps = 50;
   double discount = 0.997;
+  // replay_buffer.use_last_model_value: leave the bootstrap out of the value targets, for the
+  // trainer to fill in with its current network (fresh values instead of old searches').
+  bool use_last_model_value = false;
 };
+
+// The bootstrap term of the n-step value target at `position`: scale * (value of position
+// `index` for the player to move there); scale carries the discount and the sign between the
+// two players. index -1 (scale 0) when there is none: at or past the end, or when the n steps
+// run past the end of a finished game. When they run past the cut-off of a truncated game,
+// index is the cut-off position (num_moves), which has an observation but no search.
+struct ValueBootstrap {
+  int index = -1;
+  double scale = 0.0;
+};
+ValueBootstrap value_bootstrap(const GameHistory& history, int position, int td_steps,
+                               double discount);
+
+// The n-step value target without its bootstrap: the discounted rewards of the n moves from
+// `position` (or up to the end), each negated when the other player earned it.
+double value_target_rewards(const GameHistory& history, int position, int td_steps,
+                            double discount);
 
 // n-step value target at `position` for the player to move there:
 //   sum_{i<n} discount^i * r_{position+1+i}  +  discount^n * root_value[position+n]
@@ -25,8 +45,11 @@ float value_target(const GameHistory& history, int position, int td_steps, doubl
 // Past the end of the game: value 0, reward 0 (except the last real reward), a uniform policy and
 // a random action, so that the dynamics learn an absorbing state. Returns the gradient scale
 // (the number of unrolled steps that lie in the game, at most K) as muzero-general does.
+// With params.use_last_model_value, values hold value_target_rewards and `bootstraps` (size
+// K+1) says what the trainer must add.
 float make_targets(const GameHistory& history, int position, const TargetParams& params,
                    std::mt19937_64& rng, std::span<std::int64_t> actions, std::span<float> values,
-                   std::span<float> rewards, std::span<float> policies);
+                   std::span<float> rewards, std::span<float> policies,
+                   std::span<ValueBootstrap> bootstraps = {});
 
 }  // namespace muzero

@@ -161,6 +161,21 @@ TEST(Messages, BatchReplyRoundTripsAndRefusesInconsistentSizes) {
   EXPECT_FALSE(waiting.ready);
   EXPECT_EQ(waiting.played_steps, 3);
 
+  // Bootstraps (use_last_model_value) travel too, and a row outside the batch is refused.
+  ReplayParams fresh = params;
+  fresh.targets.use_last_model_value = true;
+  fresh.targets.td_steps = 1;
+  ReplayBuffer fresh_buffer(fresh);
+  fresh_buffer.add(testing::make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
+  BatchReply with_bootstraps{true, 1, 3, fresh_buffer.sample(4, rng)};
+  ASSERT_FALSE(with_bootstraps.batch.bootstrap_rows.empty());
+  const BatchReply fresh_back = decode_batch_reply(encode_batch_reply(with_bootstraps));
+  EXPECT_EQ(fresh_back.batch.bootstrap_rows, with_bootstraps.batch.bootstrap_rows);
+  EXPECT_EQ(fresh_back.batch.bootstrap_scales, with_bootstraps.batch.bootstrap_scales);
+  EXPECT_EQ(fresh_back.batch.bootstrap_observations, with_bootstraps.batch.bootstrap_observations);
+  with_bootstraps.batch.bootstrap_rows[0] = 4 * 3;
+  EXPECT_THROW(decode_batch_reply(encode_batch_reply(with_bootstraps)), DecodeError);
+
   BatchReply bad = reply;
   bad.batch.weights.pop_back();
   EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad)), DecodeError);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "models/support.h"
+#include "trainer/bootstrap_values.h"
 #include "trainer/trainer.h"
 
 namespace muzero {
@@ -113,6 +114,35 @@ TEST(Trainer, OverfitsATinyBatch) {
   const double policy_entropy = 3 * (0.6109 + 0.5004) / 2;  // K + 1 steps, mean of both
   EXPECT_LT(last.policy_loss, policy_entropy + 0.05);
   EXPECT_GT(last.policy_loss, policy_entropy - 1e-3);
+}
+
+// use_last_model_value: the trainer adds scale * (network value of the observation) to the
+// named rows, in evaluation mode and without gradient, and leaves the other rows alone.
+TEST(Trainer, BootstrapValuesComeFromTheNetwork) {
+  torch::manual_seed(3);
+  auto network = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Batch batch = make_batch(2, 1, {3.0f, -1.0f});  // target values 3, 2, -1, -2
+  batch.bootstrap_rows = {1, 2};
+  batch.bootstrap_scales = {0.5f, -2.0f};
+  batch.bootstrap_observations = {0.1f, 0.2f, 0.3f, 0.4f, -1.0f, 0.0f, 1.0f, 0.5f};
+  network->train();
+  add_bootstrap_values(*network, batch, torch::kCPU);
+  EXPECT_TRUE(network->is_training());
+  torch::NoGradGuard no_gradient;
+  const torch::Tensor values = support_to_scalar(
+      network
+          ->initial_inference(
+              torch::tensor({0.1f, 0.2f, 0.3f, 0.4f, -1.0f, 0.0f, 1.0f, 0.5f}).reshape({2, 4}))
+          .value_logits,
+      10);
+  const float v0 = values[0].item<float>(), v1 = values[1].item<float>();
+  EXPECT_NE(v0, 0.0f);
+  EXPECT_FLOAT_EQ(batch.target_values[0], 3.0f);
+  EXPECT_FLOAT_EQ(batch.target_values[1], 2.0f + 0.5f * v0);
+  EXPECT_FLOAT_EQ(batch.target_values[2], -1.0f - 2.0f * v1);
+  EXPECT_FLOAT_EQ(batch.target_values[3], -2.0f);
+  batch.bootstrap_scales.pop_back();
+  EXPECT_THROW(add_bootstrap_values(*network, batch, torch::kCPU), std::invalid_argument);
 }
 
 TEST(Trainer, LearningRateDecaysExponentially) {

@@ -120,6 +120,38 @@ TEST(ReplayBuffer, PriorityUpdatesCoverTheUnrolledStepsInsideTheGame) {
   EXPECT_FLOAT_EQ(game->game_priority, 3.0f);
 }
 
+// use_last_model_value: each bootstrap names a target row and carries the observation of its
+// position (make_history's observation of position i is {i}). With the stored search values
+// standing in for the network, completing the targets gives the ordinary batch's targets.
+TEST(ReplayBuffer, BatchCarriesBootstrapsForTheTrainer) {
+  ReplayParams p = params_with(true);
+  p.targets.num_unroll_steps = 2;
+  p.targets.td_steps = 2;
+  p.targets.discount = 0.9;
+  const GameHistory game = make_history({0, 1, 1, 1, 1, 1}, {0, 0, 0, 0, 0, 0}, {3, 5, 2, 1, 4});
+  ReplayBuffer plain(p);
+  plain.add(game);
+  p.targets.use_last_model_value = true;
+  ReplayBuffer split(p);
+  split.add(game);
+  std::mt19937_64 rng_plain(4), rng_split(4);
+  const Batch expected = plain.sample(32, rng_plain);
+  Batch batch = split.sample(32, rng_split);
+  ASSERT_EQ(batch.positions.size(), expected.positions.size());
+  ASSERT_FALSE(batch.bootstrap_rows.empty());
+  ASSERT_EQ(batch.bootstrap_scales.size(), batch.bootstrap_rows.size());
+  ASSERT_EQ(batch.bootstrap_observations.size(), batch.bootstrap_rows.size());
+  for (std::size_t i = 0; i < batch.bootstrap_rows.size(); ++i) {
+    const int row = batch.bootstrap_rows[i];
+    const int index = static_cast<int>(batch.bootstrap_observations[i]);
+    EXPECT_EQ(index, batch.positions[row / 3].position + row % 3 + 2);  // td 2 ahead
+    batch.target_values[row] += batch.bootstrap_scales[i] * game.root_values[index];
+  }
+  for (std::size_t i = 0; i < batch.target_values.size(); ++i) {
+    EXPECT_NEAR(batch.target_values[i], expected.target_values[i], 1e-5) << "row " << i;
+  }
+}
+
 TEST(ReplayBuffer, BatchHoldsTargetsForEverySample) {
   ReplayParams p = params_with(true);
   p.targets.num_unroll_steps = 2;

@@ -65,6 +65,48 @@ TEST(ValueTarget, TwoPlayersFlipSigns) {
   EXPECT_NEAR(value_target(h, 1, 10, 0.9), 0.81f, 1e-6);
 }
 
+// The split used by replay_buffer.use_last_model_value, on the games above: the rewards part
+// plus scale * (value of position index) is the full target.
+TEST(ValueTarget, SplitsIntoRewardsAndABootstrapToRefresh) {
+  GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  // From 0, td 2: rewards 1 + 0.5 * 2, bootstrap 0.25 * v(position 2).
+  EXPECT_DOUBLE_EQ(value_target_rewards(h, 0, 2, 0.5), 2.0);
+  EXPECT_EQ(value_bootstrap(h, 0, 2, 0.5).index, 2);
+  EXPECT_DOUBLE_EQ(value_bootstrap(h, 0, 2, 0.5).scale, 0.25);
+  // Past the end of a finished game: rewards only.
+  EXPECT_DOUBLE_EQ(value_target_rewards(h, 2, 2, 0.5), 5.0);
+  EXPECT_EQ(value_bootstrap(h, 2, 2, 0.5).index, -1);
+  EXPECT_DOUBLE_EQ(value_bootstrap(h, 2, 2, 0.5).scale, 0.0);
+  EXPECT_EQ(value_bootstrap(h, 4, 2, 0.5).index, -1);
+  EXPECT_DOUBLE_EQ(value_target_rewards(h, 4, 2, 0.5), 0.0);
+  // Truncated: the cut-off position 4 itself, discounted to it (2 and 1 steps away).
+  h.truncated = true;
+  EXPECT_EQ(value_bootstrap(h, 2, 2, 0.5).index, 4);
+  EXPECT_DOUBLE_EQ(value_bootstrap(h, 2, 2, 0.5).scale, 0.25);
+  EXPECT_EQ(value_bootstrap(h, 3, 5, 0.5).index, 4);
+  EXPECT_DOUBLE_EQ(value_bootstrap(h, 3, 5, 0.5).scale, 0.5);
+  EXPECT_EQ(value_bootstrap(h, 4, 2, 0.5).index, -1);
+  // Two players: the bootstrap of the opponent's position counts negated.
+  const GameHistory two = make_history({0, 0, 0, 0, 1}, {0, 1, 0, 1, 0}, {0.1f, 0.2f, 0.3f, 0.4f});
+  EXPECT_EQ(value_bootstrap(two, 0, 3, 1.0).index, 3);
+  EXPECT_DOUBLE_EQ(value_bootstrap(two, 0, 3, 1.0).scale, -1.0);
+  EXPECT_DOUBLE_EQ(value_bootstrap(two, 1, 2, 1.0).scale, 1.0);
+  EXPECT_DOUBLE_EQ(value_target_rewards(two, 2, 2, 1.0), -1.0);
+  // With the stored search values as v, the split adds up to value_target everywhere.
+  for (const GameHistory* game : std::vector<const GameHistory*>{&h, &two}) {
+    for (int position = 0; position < game->num_moves(); ++position) {
+      for (int td : {1, 2, 3, 10}) {
+        const ValueBootstrap b = value_bootstrap(*game, position, td, 0.9);
+        if (b.index == game->num_moves()) continue;  // truncated: value_target's stand-in
+        const double v = b.index < 0 ? 0.0 : game->root_values[b.index];
+        EXPECT_NEAR(value_target_rewards(*game, position, td, 0.9) + b.scale * v,
+                    value_target(*game, position, td, 0.9), 1e-5)
+            << "position " << position << " td " << td;
+      }
+    }
+  }
+}
+
 TEST(MakeTargets, UnrollsPastTheEndIntoAnAbsorbingState) {
   const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
   TargetParams params;
@@ -94,6 +136,31 @@ TEST(MakeTargets, UnrollsPastTheEndIntoAnAbsorbingState) {
   EXPECT_FLOAT_EQ(early, 3.0f);
   EXPECT_FLOAT_EQ(rewards[1], 1.0f);
   EXPECT_FLOAT_EQ(values[0], 9.5f);
+}
+
+// use_last_model_value: values hold the rewards part, bootstraps say what to add.
+TEST(MakeTargets, LeavesBootstrapsToTheTrainerWhenAsked) {
+  GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  h.truncated = true;
+  TargetParams params;
+  params.num_unroll_steps = 3;
+  params.td_steps = 2;
+  params.discount = 0.5;
+  params.use_last_model_value = true;
+  std::mt19937_64 rng(0);
+  std::vector<std::int64_t> actions(4);
+  std::vector<float> values(4), rewards(4), policies(8);
+  std::vector<ValueBootstrap> bootstraps(4);
+  make_targets(h, 2, params, rng, actions, values, rewards, policies, bootstraps);
+  EXPECT_EQ(values, (std::vector<float>{5, 4, 0, 0}));
+  EXPECT_EQ(bootstraps[0].index, 4);
+  EXPECT_DOUBLE_EQ(bootstraps[0].scale, 0.25);
+  EXPECT_EQ(bootstraps[1].index, 4);
+  EXPECT_DOUBLE_EQ(bootstraps[1].scale, 0.5);
+  EXPECT_EQ(bootstraps[2].index, -1);
+  EXPECT_EQ(bootstraps[3].index, -1);
+  EXPECT_THROW(make_targets(h, 2, params, rng, actions, values, rewards, policies),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "trainer/bootstrap_values.h"
 #include "trainer/loss.h"
 
 namespace muzero {
@@ -36,6 +37,15 @@ double Trainer::learning_rate() const {
 }
 
 TrainStepResult Trainer::train_step(const Batch& batch) {
+  if (!batch.bootstrap_rows.empty()) {
+    Batch completed = batch;
+    add_bootstrap_values(*network_, completed, device_);
+    return train_step_on(completed);
+  }
+  return train_step_on(batch);
+}
+
+TrainStepResult Trainer::train_step_on(const Batch& batch) {
   const double lr = learning_rate();
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
   network_->train();

@@ -38,6 +38,7 @@ class Trainer {
   Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, torch::Device device);
   ~Trainer();
 
+  // Completes the value targets first when the batch carries bootstraps (bootstrap_values.h).
   TrainStepResult train_step(const Batch& batch);
   double learning_rate() const;
   long steps() const { return steps_; }
@@ -51,6 +52,8 @@ class Trainer {
   MuZeroNetwork& network() { return *network_; }
 
  private:
+  TrainStepResult train_step_on(const Batch& batch);  // targets complete
+
   std::shared_ptr<MuZeroNetwork> network_;
   TrainParams params_;
   torch::Device device_;

@@ -123,6 +123,9 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<float>(b.gradient_scales);
   w.put_vector<float>(b.weights);
   put_positions(w, b.positions);
+  w.put_vector<std::int32_t>(b.bootstrap_rows);
+  w.put_vector<float>(b.bootstrap_scales);
+  w.put_vector<float>(b.bootstrap_observations);
   return std::move(w.bytes());
 }
 
@@ -156,6 +159,9 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.gradient_scales = r.get_vector<float>();
   b.weights = r.get_vector<float>();
   b.positions = get_positions(r);
+  b.bootstrap_rows = r.get_vector<std::int32_t>();
+  b.bootstrap_scales = r.get_vector<float>();
+  b.bootstrap_observations = r.get_vector<float>();
   r.expect_end();
   const std::size_t steps = static_cast<std::size_t>(B) * (K + 1);
   check_batch(b.observations.size() == static_cast<std::size_t>(B) * O, "observation count");
@@ -169,6 +175,13 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
     check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "action out of range");
   }
   for (float s : b.gradient_scales) check_batch(std::isfinite(s) && s > 0, "gradient scale");
+  check_batch(b.bootstrap_scales.size() == b.bootstrap_rows.size() &&
+                  b.bootstrap_observations.size() == b.bootstrap_rows.size() * O,
+              "bootstrap count");
+  for (std::int32_t row : b.bootstrap_rows) {
+    check_batch(row >= 0 && static_cast<std::size_t>(row) < steps, "bootstrap row out of range");
+  }
+  for (float s : b.bootstrap_scales) check_batch(std::isfinite(s), "bootstrap scale");
   return reply;
 }
 
