@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 game="${1:?usage: bench/learning.sh GAME [--set key=value ...]}"
 shift
-muzero=build/muzero/muzero
+muzero=${MUZERO:-build/muzero/muzero}  # MUZERO=path compares another build
 [ -x "$muzero" ] || { echo "build first: ./scripts/setup.sh" >&2; exit 1; }
 results=${RESULTS:-results/bench}
 # Two-player games: test against a random player (20 games per test) for a learning curve;
