@@ -37,7 +37,7 @@ TEST(Config, CartPoleHasMuzeroGeneralHyperparameters) {
   EXPECT_DOUBLE_EQ(c.self_play.search.root_exploration_fraction, 0.25);
   EXPECT_DOUBLE_EQ(c.self_play.search.pb_c_base, 19652);
   EXPECT_DOUBLE_EQ(c.self_play.search.pb_c_init, 1.25);
-  EXPECT_EQ(c.network.support_size, 10);
+  EXPECT_EQ(c.network.support_size, 20);  // changed: muzero-general's 10 saturates (~118)
   EXPECT_EQ(c.network.encoding_size, 8);
   EXPECT_EQ(c.network.fc_dynamics_layers, std::vector<int>{16});
   EXPECT_TRUE(c.network.fc_representation_layers.empty());
@@ -51,7 +51,8 @@ TEST(Config, CartPoleHasMuzeroGeneralHyperparameters) {
   EXPECT_EQ(c.replay.targets.td_steps, 50);
   EXPECT_DOUBLE_EQ(c.replay.priority_alpha, 0.5);
   ASSERT_TRUE(c.ratio.has_value());
-  EXPECT_DOUBLE_EQ(*c.ratio, 0.5);  // the one deliberate change: muzero-general uses 1.5
+  EXPECT_DOUBLE_EQ(*c.ratio, 0.25);  // changed: muzero-general uses 1.5
+  EXPECT_TRUE(c.replay.targets.use_last_model_value);
   EXPECT_EQ(c.training_steps, 10000);
   EXPECT_FALSE(c.self_play.temperature_threshold.has_value());
   ASSERT_EQ(c.visit_softmax_temperature.size(), 3u);
