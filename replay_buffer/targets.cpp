@@ -19,7 +19,8 @@ ValueBootstrap value_bootstrap(const GameHistory& history, int position, int td_
 double value_target_rewards(const GameHistory& history, int position, int td_steps,
                             double discount) {
   const int moves = history.num_moves();
-  const int player = history.to_play[position < moves ? position : moves];
+  if (position >= moves) return 0.0;
+  const int player = history.to_play[position];
   double value = 0.0;
   // The reward at index j was earned by the player who moved at j - 1.
   const int last = std::min(position + td_steps, moves);

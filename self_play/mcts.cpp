@@ -21,14 +21,17 @@ ExplorationTerms exploration_terms(const Node& parent, const SearchParams& param
       std::sqrt(static_cast<double>(parent.visit_count))};
 }
 
+double value_for_parent(const Node& child, double discount, int num_players) {
+  return child.reward + discount * (num_players == 1 ? child.value() : -child.value());
+}
+
 double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMaxStats& stats,
                  const SearchParams& params, int num_players) {
   const double pb_c = parent.pb_c * (parent.sqrt_visits / (child.visit_count + 1));
   const double prior_score = pb_c * child.prior;
   double value_score = 0.0;
   if (child.visit_count > 0) {
-    const double child_value = num_players == 1 ? child.value() : -child.value();
-    value_score = stats.normalize(child.reward + params.discount * child_value);
+    value_score = stats.normalize(value_for_parent(child, params.discount, num_players));
   }
   return prior_score + value_score;
 }
@@ -189,9 +192,8 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
       const Node& child = tree.nodes[c];
       results[b].visit_counts[child.action] = child.visit_count;
       if (child.visit_count == 0) continue;
-      const double child_value = num_players_ == 1 ? child.value() : -child.value();
       results[b].action_values[child.action] =
-          static_cast<float>(child.reward + params_.discount * child_value);
+          static_cast<float>(value_for_parent(child, params_.discount, num_players_));
     }
     results[b].root_value = static_cast<float>(root.value());
   }

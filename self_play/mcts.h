@@ -73,6 +73,10 @@ struct ExplorationTerms {
 };
 ExplorationTerms exploration_terms(const Node& parent, const SearchParams& params);
 
+// A visited child's value seen from its parent: reward + discount * value, the value negated
+// in two-player games (every node's value is for the player to move there).
+double value_for_parent(const Node& child, double discount, int num_players);
+
 // pUCT score of `child` (muzero-general's ucb_score):
 //   pb_c * sqrt(N) / (n + 1) * prior + normalized(reward + discount * value for the parent).
 double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMaxStats& stats,
