@@ -51,7 +51,7 @@ TEST(Config, CartPoleHasMuzeroGeneralHyperparameters) {
   EXPECT_EQ(c.replay.targets.td_steps, 50);
   EXPECT_DOUBLE_EQ(c.replay.priority_alpha, 0.5);
   ASSERT_TRUE(c.ratio.has_value());
-  EXPECT_DOUBLE_EQ(*c.ratio, 0.25);  // changed: muzero-general uses 1.5
+  EXPECT_DOUBLE_EQ(*c.ratio, 0.125);  // changed: muzero-general uses 1.5
   EXPECT_TRUE(c.replay.targets.use_last_model_value);
   EXPECT_EQ(c.training_steps, 10000);
   EXPECT_FALSE(c.self_play.temperature_threshold.has_value());
