@@ -1,6 +1,7 @@
 // Trainer speed without the rest of training: gradient steps on one synthetic batch shaped like
 // the config's (CartPole by default), split into loss (forward), backward and optimizer time.
 //   build/bench/trainer_step [CONFIG] [STEPS]
+// (with training.consistency_loss_weight > 0 in CONFIG, the consistency loss is timed too)
 #include <torch/torch.h>
 
 #include <chrono>
@@ -42,13 +43,19 @@ int main(int argc, char** argv) {
   }
   batch.gradient_scales.assign(B, static_cast<float>(K));
   batch.weights.assign(B, 1.0f);
+  if (config.train.consistency_loss_weight > 0.0) {  // the observations reached, K per sample
+    for (int i = 0; i < B * K * shape.size(); ++i) batch.next_observations.push_back(unit(rng));
+    batch.next_observation_mask.assign(static_cast<std::size_t>(B) * K, 1.0f);
+  }
   torch::optim::Adam optimizer(network->parameters(),
                                torch::optim::AdamOptions(1e-3).weight_decay(1e-4));
   network->train();
   double loss_s = 0, backward_s = 0, step_s = 0;
   for (int s = -10; s < steps; ++s) {  // 10 warm-up steps
     const auto t0 = Clock::now();
-    LossTerms terms = muzero_loss(*network, batch, config.train.value_loss_weight, torch::kCPU);
+    LossTerms terms = muzero_loss(
+        *network, batch, {config.train.value_loss_weight, config.train.consistency_loss_weight},
+        torch::kCPU);
     const auto t1 = Clock::now();
     optimizer.zero_grad();
     terms.total.backward();

@@ -303,6 +303,9 @@ const std::vector<Field>& fields() {
       real(
           "training", "value_loss_weight",
           [](Config& c) -> double& { return c.train.value_loss_weight; }, 0.0, 1e6),
+      real(
+          "training", "consistency_loss_weight",
+          [](Config& c) -> double& { return c.train.consistency_loss_weight; }, 0.0, 1e6),
       choice("training", "optimizer", [](Config& c) -> std::string& { return c.train.optimizer; },
              {"adam", "sgd"}),
       real(
@@ -466,6 +469,7 @@ Config parse_config(const std::string& text, const std::string& path,
                       "' needs a two-player game; " + config.game_name + " has one player");
   }
   config.replay.targets.discount = config.self_play.search.discount;
+  config.replay.next_observations = config.train.consistency_loss_weight > 0.0;
   return config;
 }
 

@@ -32,6 +32,11 @@ struct Batch {
   std::vector<std::int32_t> bootstrap_rows;   // N indices into B x (K+1)
   std::vector<float> bootstrap_scales;        // N
   std::vector<float> bootstrap_observations;  // N x observation_size
+  // Only with training.consistency_loss_weight > 0: the observation at each unrolled step
+  // (position + k, k = 1..K), whose representation the dynamics' hidden state should match;
+  // zeros with mask 0 past the game's last position.
+  std::vector<float> next_observations;      // B x K x observation_size
+  std::vector<float> next_observation_mask;  // B x K, 1 or 0
 };
 
 }  // namespace muzero

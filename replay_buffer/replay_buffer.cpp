@@ -75,6 +75,11 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
   batch.gradient_scales.resize(batch_size);
   batch.weights.resize(batch_size);
   batch.positions.resize(batch_size);
+  if (params_.next_observations) {
+    batch.next_observations.assign(static_cast<std::size_t>(batch_size) * K * any.observation_size,
+                                   0.0f);
+    batch.next_observation_mask.assign(static_cast<std::size_t>(batch_size) * K, 0.0f);
+  }
 
   std::vector<double> game_cumulative(games_.size());
   double total = 0.0;
@@ -117,6 +122,15 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
       const auto seen = game.observation(bootstraps[k].index);
       batch.bootstrap_observations.insert(batch.bootstrap_observations.end(), seen.begin(),
                                           seen.end());
+    }
+    if (params_.next_observations) {
+      for (int k = 1; k <= K && position + k <= game.num_moves(); ++k) {
+        const auto next = game.observation(position + k);
+        const std::size_t step = static_cast<std::size_t>(b) * K + (k - 1);
+        std::copy(next.begin(), next.end(),
+                  batch.next_observations.begin() + step * game.observation_size);
+        batch.next_observation_mask[step] = 1.0f;
+      }
     }
   }
   const float max_weight = *std::max_element(batch.weights.begin(), batch.weights.end());

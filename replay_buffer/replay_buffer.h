@@ -18,6 +18,8 @@ struct ReplayParams {
   bool prioritized = true;
   double priority_alpha = 0.5;
   TargetParams targets;
+  // Batches carry next_observations (set when training.consistency_loss_weight > 0).
+  bool next_observations = false;
 };
 
 class ReplayBuffer {

@@ -176,6 +176,23 @@ TEST(Messages, BatchReplyRoundTripsAndRefusesInconsistentSizes) {
   with_bootstraps.batch.bootstrap_rows[0] = 4 * 3;
   EXPECT_THROW(decode_batch_reply(encode_batch_reply(with_bootstraps)), DecodeError);
 
+  // Next observations (consistency loss) travel too; a mask of another size or value is refused.
+  ReplayParams consistency = params;
+  consistency.next_observations = true;
+  ReplayBuffer consistency_buffer(consistency);
+  consistency_buffer.add(testing::make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
+  BatchReply with_next{true, 1, 3, consistency_buffer.sample(4, rng)};
+  ASSERT_FALSE(with_next.batch.next_observation_mask.empty());
+  const BatchReply next_back = decode_batch_reply(encode_batch_reply(with_next));
+  EXPECT_EQ(next_back.batch.next_observations, with_next.batch.next_observations);
+  EXPECT_EQ(next_back.batch.next_observation_mask, with_next.batch.next_observation_mask);
+  BatchReply bad_next = with_next;
+  bad_next.batch.next_observation_mask[0] = 0.5f;
+  EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad_next)), DecodeError);
+  bad_next = with_next;
+  bad_next.batch.next_observations.pop_back();
+  EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad_next)), DecodeError);
+
   BatchReply bad = reply;
   bad.batch.weights.pop_back();
   EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad)), DecodeError);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -50,7 +51,7 @@ TEST(Loss, InitialStepIsValueAndPolicyCrossEntropy) {
   auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
   Batch batch = make_batch(2, 0, {2.0f, -1.0f});
   batch.weights = {1.0f, 0.5f};
-  const LossTerms terms = muzero_loss(*net, batch, 0.25, torch::kCPU);
+  const LossTerms terms = muzero_loss(*net, batch, {0.25}, torch::kCPU);
 
   const NetworkOutput out =
       net->initial_inference(torch::from_blob(batch.observations.data(), {2, 4}).clone());
@@ -75,7 +76,7 @@ TEST(Loss, UnrolledStepsAreScaledByTheGradientScale) {
     Batch batch = make_batch(2, 1, {1.0f, 3.0f});
     batch.gradient_scales = {scale, scale};
     net->zero_grad();
-    muzero_loss(*net, batch, 1.0, torch::kCPU).total.backward();
+    muzero_loss(*net, batch, {1.0}, torch::kCPU).total.backward();
     torch::Tensor g;
     for (const auto& p : net->named_parameters()) {
       if (p.key().rfind("dynamics_reward", 0) == 0) {
@@ -89,6 +90,88 @@ TEST(Loss, UnrolledStepsAreScaledByTheGradientScale) {
   const torch::Tensor two = reward_head_gradient(2.0f);
   EXPECT_GT(one.abs().sum().item<float>(), 0.0f);
   EXPECT_TRUE(torch::allclose(two * 2, one, 1e-5, 1e-7));
+}
+
+TEST(Loss, StateDistanceByHand) {
+  const torch::Tensor predicted = torch::tensor({{1.0f, 0.0f}, {0.5f, 0.5f}});
+  const torch::Tensor target = torch::tensor({{0.0f, 1.0f}, {0.5f, 0.25f}});
+  // (1 + 1) / 2 and (0 + 0.0625) / 2.
+  EXPECT_TRUE(torch::allclose(state_distance(predicted, target), torch::tensor({1.0f, 0.03125f})));
+  // Residual states (B x C x H x W) are compared over all their elements.
+  EXPECT_FLOAT_EQ(
+      state_distance(torch::ones({1, 2, 2, 2}), torch::zeros({1, 2, 2, 2})).item<float>(), 1.0f);
+}
+
+// B = 2, K = 2 with next observations; step 2 of sample 1 lies past its game (mask 0).
+Batch make_consistency_batch() {
+  Batch batch = make_batch(2, 2, {1.0f, -1.0f});
+  batch.next_observations = {0.5f,  0.1f, -0.2f, 0.3f, 0.0f, 0.4f, 0.4f, -0.1f,  // sample 0
+                             -0.3f, 0.2f, 0.6f,  0.1f, 0.0f, 0.0f, 0.0f, 0.0f};  // sample 1
+  batch.next_observation_mask = {1.0f, 1.0f, 1.0f, 0.0f};
+  batch.weights = {1.0f, 0.5f};
+  return batch;
+}
+
+// The consistency term is c * sum_k mask * (mean squared difference of dynamics state k and the
+// representation of the observation reached), weighted and averaged like the others.
+TEST(Loss, ConsistencyTermComparesDynamicsWithTheRepresentation) {
+  torch::manual_seed(6);
+  auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  const Batch batch = make_consistency_batch();
+  const LossTerms off = muzero_loss(*net, batch, {1.0, 0.0}, torch::kCPU);
+  const LossTerms on = muzero_loss(*net, batch, {1.0, 2.0}, torch::kCPU);
+  EXPECT_DOUBLE_EQ(off.consistency.item<double>(), 0.0);
+
+  torch::NoGradGuard no_gradient;
+  torch::Tensor hidden =
+      net->initial_inference(
+             torch::from_blob(const_cast<float*>(batch.observations.data()), {2, 4}).clone())
+          .hidden_state;
+  const torch::Tensor next =
+      torch::from_blob(const_cast<float*>(batch.next_observations.data()), {4, 4}).clone();
+  const torch::Tensor represented = net->initial_inference(next).hidden_state;  // rows b * 2 + k
+  std::vector<double> per_sample{0.0, 0.0};
+  for (int k = 1; k <= 2; ++k) {
+    hidden =
+        net->recurrent_inference(hidden, torch::tensor({(0 + k) % 2, (1 + k) % 2}, torch::kLong))
+            .hidden_state;
+    for (int b = 0; b < 2; ++b) {
+      if (batch.next_observation_mask[b * 2 + k - 1] == 0.0f) continue;
+      const torch::Tensor p = hidden[b], t = represented[b * 2 + k - 1];
+      per_sample[b] += (p - t).square().mean().item<double>();
+    }
+  }
+  EXPECT_GT(per_sample[0], 0.0);
+  EXPECT_NEAR(on.consistency.item<double>(), (per_sample[0] + per_sample[1]) / 2, 1e-5);
+  // Total: weights 1 and 0.5, mean over the batch, times c = 2.
+  EXPECT_NEAR(on.total.item<double>() - off.total.item<double>(),
+              2.0 * (per_sample[0] * 1.0 + per_sample[1] * 0.5) / 2, 1e-5);
+
+  Batch without = make_batch(2, 2, {1.0f, -1.0f});
+  EXPECT_THROW(muzero_loss(*net, without, {1.0, 2.0}, torch::kCPU), std::invalid_argument);
+}
+
+// Trained with the consistency weight, the dynamics' states line up with the representation's
+// far better than when trained from the same start without it.
+TEST(Trainer, ConsistencyLossPullsTheDynamicsOntoTheRepresentation) {
+  const Batch batch = make_consistency_batch();
+  const auto distance_after_training = [&](double weight) {
+    torch::manual_seed(7);
+    TrainParams params;
+    params.lr_init = 0.01;
+    params.lr_decay_rate = 1.0;
+    params.consistency_loss_weight = weight;
+    Trainer trainer(make_network(NetworkParams{}, {1, 1, 4}, 2), params, torch::kCPU);
+    for (int i = 0; i < 300; ++i) trainer.train_step(batch);
+    return muzero_loss(trainer.network(), batch, {1.0, 1.0}, torch::kCPU)
+        .consistency.item<double>();
+  };
+  const double without = distance_after_training(0.0);
+  const double with = distance_after_training(10.0);
+  std::printf("state distance after 300 steps: %.5f without, %.5f with the consistency loss\n",
+              without, with);
+  EXPECT_GT(without, 0.0);
+  EXPECT_LT(with, 0.2 * without);
 }
 
 TEST(Trainer, OverfitsATinyBatch) {

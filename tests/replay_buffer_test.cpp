@@ -152,6 +152,40 @@ TEST(ReplayBuffer, BatchCarriesBootstrapsForTheTrainer) {
   }
 }
 
+// Consistency targets: step k of sample b carries the observation of position + k ({position + k}
+// here) while that position exists (up to num_moves, the final position included), then zeros
+// with mask 0.
+TEST(ReplayBuffer, BatchCarriesNextObservationsForTheConsistencyLoss) {
+  ReplayParams p = params_with(false);
+  p.targets.num_unroll_steps = 3;
+  p.next_observations = true;
+  ReplayBuffer buffer(p);
+  buffer.add(make_history({0, 1, 1, 1, 1}, {0, 0, 0, 0, 0}, {4, 3, 2, 1}));  // 4 moves
+  std::mt19937_64 rng(2);
+  const Batch batch = buffer.sample(40, rng);
+  ASSERT_EQ(batch.next_observations.size(), 40u * 3);
+  ASSERT_EQ(batch.next_observation_mask.size(), 40u * 3);
+  std::map<int, int> seen_positions;
+  for (int b = 0; b < 40; ++b) {
+    const int position = batch.positions[b].position;
+    ++seen_positions[position];
+    for (int k = 1; k <= 3; ++k) {
+      const int step = b * 3 + k - 1;
+      const bool inside = position + k <= 4;
+      EXPECT_EQ(batch.next_observation_mask[step], inside ? 1.0f : 0.0f) << b << " " << k;
+      EXPECT_EQ(batch.next_observations[step], inside ? static_cast<float>(position + k) : 0.0f);
+    }
+  }
+  EXPECT_EQ(seen_positions.size(), 4u);  // positions 0..3 all drawn: every case above ran
+
+  p.next_observations = false;
+  ReplayBuffer without(p);
+  without.add(make_history({0, 1, 1}, {0, 0, 0}, {2, 1}));
+  const Batch plain = without.sample(4, rng);
+  EXPECT_TRUE(plain.next_observations.empty());
+  EXPECT_TRUE(plain.next_observation_mask.empty());
+}
+
 TEST(ReplayBuffer, BatchHoldsTargetsForEverySample) {
   ReplayParams p = params_with(true);
   p.targets.num_unroll_steps = 2;

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <stdexcept>
+
 #include "models/support.h"
 
 namespace muzero {
@@ -28,7 +30,11 @@ torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale)
   return x * scale + x.detach() * (1.0 - scale);
 }
 
-LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_loss_weight,
+torch::Tensor state_distance(const torch::Tensor& predicted, const torch::Tensor& target) {
+  return (predicted - target).square().flatten(1).mean(1);
+}
+
+LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeights& loss_weights,
                       torch::Device device) {
   const int64_t B = batch.batch_size;
   const int64_t K = batch.num_unroll_steps;
@@ -46,6 +52,11 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_l
   const torch::Tensor gradient_scales =
       to_tensor(batch.gradient_scales, {B}, torch::kFloat, device);
   const torch::Tensor weights = to_tensor(batch.weights, {B}, torch::kFloat, device);
+  const bool consistency = loss_weights.consistency > 0.0 && K > 0;
+  if (consistency && batch.next_observation_mask.size() != static_cast<std::size_t>(B * K)) {
+    throw std::invalid_argument(
+        "muzero_loss: the consistency loss needs batches with next observations");
+  }
 
   const torch::Tensor value_support = scalar_to_support(target_values, support);
   const torch::Tensor reward_support = scalar_to_support(target_rewards, support);
@@ -60,9 +71,10 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_l
   // fewer, larger tensor operations than K separate ones (small networks are op-bound). Their
   // gradient is scaled by 1 / (number of steps in the sample), as in the paper.
   torch::Tensor hidden = output.hidden_state;
-  std::vector<torch::Tensor> value_logits, reward_logits, policy_logits;
+  std::vector<torch::Tensor> value_logits, reward_logits, policy_logits, hidden_states;
   for (int64_t k = 1; k <= K; ++k) {
     output = network.recurrent_inference(hidden, actions.select(1, k));
+    if (consistency) hidden_states.push_back(output.hidden_state);
     hidden = scale_gradient(output.hidden_state, 0.5);
     value_logits.push_back(output.value_logits);
     reward_logits.push_back(output.reward_logits);
@@ -81,13 +93,30 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_l
     reward_loss = reward_loss + unrolled(reward_logits, reward_support);
     policy_loss = policy_loss + unrolled(policy_logits, target_policies);
   }
+  torch::Tensor consistency_loss = torch::zeros({B}, value_loss.options());
+  if (consistency) {
+    const torch::Tensor next =
+        to_tensor(batch.next_observations, {B * K, batch.observation_size}, torch::kFloat, device);
+    const torch::Tensor mask =
+        to_tensor(batch.next_observation_mask, {B, K}, torch::kFloat, device);
+    torch::Tensor targets;
+    {
+      torch::NoGradGuard no_grad;
+      targets = network.initial_inference(next).hidden_state;
+    }
+    const torch::Tensor predicted = torch::stack(hidden_states, 1).flatten(0, 1);  // BK x ...
+    const torch::Tensor per_step = state_distance(predicted, targets).view({B, K}) * mask;
+    consistency_loss = scale_gradient(per_step.sum(1), 1.0 / gradient_scales);
+  }
 
   LossTerms terms;
-  const torch::Tensor per_sample = value_loss * value_loss_weight + reward_loss + policy_loss;
+  const torch::Tensor per_sample = value_loss * loss_weights.value + reward_loss + policy_loss +
+                                   consistency_loss * loss_weights.consistency;
   terms.total = (per_sample * weights).mean();
   terms.value = value_loss.detach().mean();
   terms.reward = reward_loss.detach().mean();
   terms.policy = policy_loss.detach().mean();
+  terms.consistency = consistency_loss.detach().mean();
   const torch::Tensor predicted = support_to_scalar(torch::stack(predicted_values, 1), support);
   terms.value_errors = (predicted - target_values).abs();
   return terms;

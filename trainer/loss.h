@@ -4,6 +4,12 @@
 // where CE is the cross-entropy against the target distribution; each step k >= 1 has its
 // gradient scaled by 1 / gradient_scale, the hidden state's gradient is halved at every step
 // of the unroll, and each sample's loss is weighted by its importance weight.
+// With a consistency weight c > 0 (and batches with next_observations) each step k >= 1 also adds
+//   c * mean over features of (s_k - h(o_{t+k}))^2
+// where s_k is the dynamics' hidden state and h(o_{t+k}) the representation of the observation
+// actually reached, without gradient (EfficientZero's temporal consistency, with a squared error
+// in place of its projection heads and cosine: both states are min-max scaled to [0, 1], where
+// any two states have a high cosine). The dynamics learn to stay on the representation's states.
 #include <torch/types.h>
 
 #include "models/network.h"
@@ -20,10 +26,19 @@ struct LossTerms {
   torch::Tensor value;  // scalar, mean over the batch of the summed step losses
   torch::Tensor reward;
   torch::Tensor policy;
+  torch::Tensor consistency;   // scalar; 0 when off
   torch::Tensor value_errors;  // B x (K+1), |predicted - target value| for new priorities
 };
 
-LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, double value_loss_weight,
+struct LossWeights {
+  double value = 1.0;
+  double consistency = 0.0;
+};
+
+LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeights& weights,
                       torch::Device device);
+
+// Mean squared difference of each sample's hidden states: B x ... -> B.
+torch::Tensor state_distance(const torch::Tensor& predicted, const torch::Tensor& target);
 
 }  // namespace muzero

@@ -126,6 +126,8 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<std::int32_t>(b.bootstrap_rows);
   w.put_vector<float>(b.bootstrap_scales);
   w.put_vector<float>(b.bootstrap_observations);
+  w.put_vector<float>(b.next_observations);
+  w.put_vector<float>(b.next_observation_mask);
   return std::move(w.bytes());
 }
 
@@ -162,6 +164,8 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.bootstrap_rows = r.get_vector<std::int32_t>();
   b.bootstrap_scales = r.get_vector<float>();
   b.bootstrap_observations = r.get_vector<float>();
+  b.next_observations = r.get_vector<float>();
+  b.next_observation_mask = r.get_vector<float>();
   r.expect_end();
   const std::size_t steps = static_cast<std::size_t>(B) * (K + 1);
   check_batch(b.observations.size() == static_cast<std::size_t>(B) * O, "observation count");
@@ -182,6 +186,13 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
     check_batch(row >= 0 && static_cast<std::size_t>(row) < steps, "bootstrap row out of range");
   }
   for (float s : b.bootstrap_scales) check_batch(std::isfinite(s), "bootstrap scale");
+  const std::size_t next_steps = b.next_observation_mask.empty() ? 0 : std::size_t{B} * K;
+  check_batch(
+      b.next_observation_mask.size() == next_steps && b.next_observations.size() == next_steps * O,
+      "next observation count");
+  for (float m : b.next_observation_mask) {
+    check_batch(m == 0.0f || m == 1.0f, "next observation mask");
+  }
   return reply;
 }
 

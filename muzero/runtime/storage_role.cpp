@@ -56,6 +56,9 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage) {
       {"3.Loss/Reward_loss", get(counters::kRewardLoss)},
       {"3.Loss/Policy_loss", get(counters::kPolicyLoss)},
   };
+  if (c.count(counters::kConsistencyLoss) > 0) {  // training.consistency_loss_weight > 0 only
+    scalars.push_back({"3.Loss/Consistency_loss", get(counters::kConsistencyLoss)});
+  }
   if (get(counters::kTestRounds) > 0) {
     scalars.insert(scalars.end(),
                    {{"1.Total_reward/1.Total_reward", get(counters::kTestReward)},

@@ -87,6 +87,9 @@ int run_trainer_role(const RoleContext& context) {
                                        {counters::kRewardLoss, false, last.reward_loss},
                                        {counters::kPolicyLoss, false, last.policy_loss},
                                        {counters::kLearningRate, false, last.learning_rate}});
+        if (config.train.consistency_loss_weight > 0.0) {
+          updates.push_back({counters::kConsistencyLoss, false, last.consistency_loss});
+        }
       }
       const auto counts = times.measure(times.storage, [&] { return storage.update(updates); });
       if (config.ratio &&
