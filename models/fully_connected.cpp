@@ -26,8 +26,12 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
         register_module("prediction_value", make_mlp(p.encoding_size, p.fc_value_layers, support));
   }
 
+  torch::Tensor represent(const torch::Tensor& observations) override {
+    return scale(representation_->forward(observations.flatten(1)));
+  }
+
   NetworkOutput initial_inference(const torch::Tensor& observations) override {
-    const torch::Tensor hidden = scale(representation_->forward(observations.flatten(1)));
+    const torch::Tensor hidden = represent(observations);
     return {prediction_value_->forward(hidden), {}, prediction_policy_->forward(hidden), hidden};
   }
 

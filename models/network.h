@@ -46,6 +46,8 @@ class MuZeroNetwork : public torch::nn::Module {
  public:
   // observations: B x C x H x W (any layout with B first and C*H*W elements per sample).
   virtual NetworkOutput initial_inference(const torch::Tensor& observations) = 0;
+  // The hidden state alone (initial_inference's hidden_state, without the prediction heads).
+  virtual torch::Tensor represent(const torch::Tensor& observations) = 0;
   // actions: B integer actions.
   virtual NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
                                             const torch::Tensor& actions) = 0;

@@ -68,11 +68,15 @@ class ResidualNetwork final : public MuZeroNetwork {
         make_mlp(p.reduced_channels_policy * area, p.resnet_fc_policy_layers, action_space_size));
   }
 
-  NetworkOutput initial_inference(const torch::Tensor& observations) override {
+  torch::Tensor represent(const torch::Tensor& observations) override {
     const torch::Tensor x =
         observations.reshape({observations.size(0), shape_.channels, shape_.height, shape_.width});
-    torch::Tensor hidden = torch::relu(representation_bn_(representation_conv_(x)));
-    hidden = scale_hidden_state(representation_tower_->forward(hidden));
+    const torch::Tensor hidden = torch::relu(representation_bn_(representation_conv_(x)));
+    return scale_hidden_state(representation_tower_->forward(hidden));
+  }
+
+  NetworkOutput initial_inference(const torch::Tensor& observations) override {
+    const torch::Tensor hidden = represent(observations);
     auto [value, policy] = predict(hidden);
     return {value, {}, policy, hidden};
   }

@@ -53,6 +53,8 @@ TEST(Config, CartPoleHasMuzeroGeneralHyperparameters) {
   ASSERT_TRUE(c.ratio.has_value());
   EXPECT_DOUBLE_EQ(*c.ratio, 0.125);  // changed: muzero-general uses 1.5
   EXPECT_TRUE(c.replay.targets.use_last_model_value);
+  EXPECT_DOUBLE_EQ(c.train.consistency_loss_weight, 2.0);  // not in muzero-general
+  EXPECT_TRUE(c.replay.next_observations);  // the replay buffer sends what the loss needs
   EXPECT_EQ(c.training_steps, 10000);
   EXPECT_FALSE(c.self_play.temperature_threshold.has_value());
   ASSERT_EQ(c.visit_softmax_temperature.size(), 3u);
@@ -67,6 +69,8 @@ TEST(Config, TicTacToeLoads) {
   EXPECT_DOUBLE_EQ(*c.ratio, 0.25);
   EXPECT_EQ(c.self_play.search.num_simulations, 50);
   EXPECT_EQ(c.opponent, "expert");
+  EXPECT_DOUBLE_EQ(c.train.consistency_loss_weight, 0.0);
+  EXPECT_FALSE(c.replay.next_observations);
 }
 
 TEST(Config, Connect4Loads) {

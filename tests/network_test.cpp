@@ -28,7 +28,11 @@ TEST(Network, ShapesAndScaledHiddenStatesForBothVariants) {
   for (const NetworkParams& params : {NetworkParams{}, residual_params()}) {
     auto net = make_network(params, shape, 9);
     const int support = 2 * params.support_size + 1;
-    const NetworkOutput initial = net->initial_inference(torch::randn({5, 3, 3, 3}));
+    const torch::Tensor observations = torch::randn({5, 3, 3, 3});
+    const NetworkOutput initial = net->initial_inference(observations);
+    EXPECT_TRUE(torch::equal(net->represent(observations),
+                             net->initial_inference(observations).hidden_state))
+        << params.type;
     EXPECT_EQ(initial.value_logits.sizes(), (std::vector<int64_t>{5, support}));
     EXPECT_EQ(initial.policy_logits.sizes(), (std::vector<int64_t>{5, 9}));
     EXPECT_FALSE(initial.reward_logits.defined());

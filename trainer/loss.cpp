@@ -102,7 +102,7 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
     torch::Tensor targets;
     {
       torch::NoGradGuard no_grad;
-      targets = network.initial_inference(next).hidden_state;
+      targets = network.represent(next);
     }
     const torch::Tensor predicted = torch::stack(hidden_states, 1).flatten(0, 1);  // BK x ...
     const torch::Tensor per_step = state_distance(predicted, targets).view({B, K}) * mask;
