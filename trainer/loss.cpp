@@ -81,8 +81,8 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
     policy_logits.push_back(output.policy_logits);
     predicted_values.push_back(output.value_logits.detach());
   }
+  const torch::Tensor step_scale = 1.0 / gradient_scales;
   if (K > 0) {
-    const torch::Tensor step_scale = 1.0 / gradient_scales;
     const auto unrolled = [&](const std::vector<torch::Tensor>& logits,
                               const torch::Tensor& targets) {
       const torch::Tensor stacked = torch::stack(logits, 1);  // B x K x classes
@@ -106,7 +106,7 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
     }
     const torch::Tensor predicted = torch::stack(hidden_states, 1).flatten(0, 1);  // BK x ...
     const torch::Tensor per_step = state_distance(predicted, targets).view({B, K}) * mask;
-    consistency_loss = scale_gradient(per_step.sum(1), 1.0 / gradient_scales);
+    consistency_loss = scale_gradient(per_step.sum(1), step_scale);
   }
 
   LossTerms terms;
