@@ -161,13 +161,18 @@ TEST(Messages, BatchReplyRoundTripsAndRefusesInconsistentSizes) {
   EXPECT_FALSE(waiting.ready);
   EXPECT_EQ(waiting.played_steps, 3);
 
+  // A ready reply with a batch of 4 from the same game, sampled with other replay settings.
+  const auto sample_with = [&](const ReplayParams& settings) {
+    ReplayBuffer other(settings);
+    other.add(testing::make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
+    return BatchReply{true, 1, 3, other.sample(4, rng)};
+  };
+
   // Bootstraps (use_last_model_value) travel too, and a row outside the batch is refused.
   ReplayParams fresh = params;
   fresh.targets.use_last_model_value = true;
   fresh.targets.td_steps = 1;
-  ReplayBuffer fresh_buffer(fresh);
-  fresh_buffer.add(testing::make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
-  BatchReply with_bootstraps{true, 1, 3, fresh_buffer.sample(4, rng)};
+  BatchReply with_bootstraps = sample_with(fresh);
   ASSERT_FALSE(with_bootstraps.batch.bootstrap_rows.empty());
   const BatchReply fresh_back = decode_batch_reply(encode_batch_reply(with_bootstraps));
   EXPECT_EQ(fresh_back.batch.bootstrap_rows, with_bootstraps.batch.bootstrap_rows);
@@ -179,9 +184,7 @@ TEST(Messages, BatchReplyRoundTripsAndRefusesInconsistentSizes) {
   // Next observations (consistency loss) travel too; a mask of another size or value is refused.
   ReplayParams consistency = params;
   consistency.next_observations = true;
-  ReplayBuffer consistency_buffer(consistency);
-  consistency_buffer.add(testing::make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1}));
-  BatchReply with_next{true, 1, 3, consistency_buffer.sample(4, rng)};
+  const BatchReply with_next = sample_with(consistency);
   ASSERT_FALSE(with_next.batch.next_observation_mask.empty());
   const BatchReply next_back = decode_batch_reply(encode_batch_reply(with_next));
   EXPECT_EQ(next_back.batch.next_observations, with_next.batch.next_observations);
