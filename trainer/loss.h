@@ -35,7 +35,7 @@ struct LossWeights {
   double consistency = 0.0;
 };
 
-LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeights& weights,
+LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeights& loss_weights,
                       torch::Device device);
 
 // Mean squared difference of each sample's hidden states: B x ... -> B.
