@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <vector>
 
 namespace muzero {
 namespace {
@@ -174,6 +176,47 @@ TEST(TicTacToe, BestPossibleResultsAgainstARandomPlayer) {
   const Outcome second_safe = best_against_random(start, 1, true);
   EXPECT_NEAR(second_safe.win, 866.0 / 945, 1e-12);
   EXPECT_NEAR(second_safe.loss, 0.0, 1e-12);
+}
+
+// A perfect player that knows only the game-theoretic values (as self-play learns them) and picks
+// uniformly among its best moves: it never loses but wins less than the ceilings above, because
+// it does not prefer the moves where a random opponent is more likely to go wrong. A trained
+// agent's second seat lies between the two (docs/design.md, "TicTacToe targets").
+Outcome minimax_against_random(const TicTacToe& state, int me) {
+  if (state.is_terminal()) {
+    if (state.winner() == me) return {1, 0};
+    return state.winner() == 1 - me ? Outcome{0, 1} : Outcome{0, 0};
+  }
+  std::vector<TicTacToe> choices;
+  int best_value = -2;
+  for (Action a : state.legal_actions()) {
+    TicTacToe next = state;
+    next.step(a);
+    // Value for the player who moved: a finished game is won or drawn by the last move.
+    const int value = next.is_terminal() ? (next.winner() >= 0 ? 1 : 0) : -next.solved_value();
+    if (state.to_play() == me && value < best_value) continue;
+    if (state.to_play() == me && value > best_value) choices.clear();
+    best_value = std::max(best_value, value);
+    choices.push_back(next);
+  }
+  Outcome mean;
+  for (const TicTacToe& next : choices) {
+    const Outcome o = minimax_against_random(next, me);
+    mean.win += o.win / choices.size();
+    mean.loss += o.loss / choices.size();
+  }
+  return mean;
+}
+
+TEST(TicTacToe, PerfectPlayWithRandomTieBreaksAgainstARandomPlayer) {
+  TicTacToe start;
+  start.reset(0);
+  const Outcome first = minimax_against_random(start, 0);
+  EXPECT_NEAR(first.win, 75257.0 / 77760, 1e-12);  // 96.8%
+  EXPECT_NEAR(first.loss, 0.0, 1e-12);
+  const Outcome second = minimax_against_random(start, 1);
+  EXPECT_NEAR(second.win, 2645.0 / 3402, 1e-12);  // 77.7%
+  EXPECT_NEAR(second.loss, 0.0, 1e-12);
 }
 
 TEST(TicTacToe, CloneIsIndependent) {
