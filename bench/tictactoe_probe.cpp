@@ -16,7 +16,6 @@
 
 #include "games/tictactoe.h"
 #include "models/math_threads.h"
-#include "models/support.h"
 #include "muzero/agent.h"
 
 namespace muzero {
@@ -65,14 +64,13 @@ int run(const std::string& checkpoint) {
   Agent agent = load_agent(checkpoint);
   MuZeroNetwork& net = *agent.network;
   net.eval();
-  const int support = net.support_size();
   const std::vector<Position> positions = reachable_positions();
   Tally tally[2];
   for (const Position& p : positions) {
     Tally& t = tally[p.game.to_play()];
     const torch::Tensor obs = torch::tensor(p.game.observation()).reshape({1, 3, 3, 3});
     const NetworkOutput root = net.initial_inference(obs);
-    const double value = support_to_scalar(root.value_logits, support).item<double>();
+    const double value = net.to_scalar(root.value_logits).item<double>();
     ++t.positions;
     t.value_sign_ok += sign_of(value) == p.solved;
     if (p.solved != 0) {
@@ -99,8 +97,8 @@ int run(const std::string& checkpoint) {
       const StepResult step = child.step(a);
       const NetworkOutput after =
           net.recurrent_inference(root.hidden_state, torch::tensor({static_cast<std::int64_t>(a)}));
-      const double reward = support_to_scalar(after.reward_logits, support).item<double>();
-      const double after_value = support_to_scalar(after.value_logits, support).item<double>();
+      const double reward = net.to_scalar(after.reward_logits).item<double>();
+      const double after_value = net.to_scalar(after.value_logits).item<double>();
       ++t.moves;
       if (step.reward > 0) {
         ++t.wins;

@@ -11,7 +11,7 @@ namespace {
 class FullyConnectedNetwork final : public MuZeroNetwork {
  public:
   FullyConnectedNetwork(const NetworkParams& p, ObservationShape shape, int action_space_size)
-      : MuZeroNetwork(p.support_size, action_space_size) {
+      : MuZeroNetwork(p, action_space_size) {
     const int support = 2 * p.support_size + 1;
     representation_ = register_module(
         "representation", make_mlp(shape.size(), p.fc_representation_layers, p.encoding_size));

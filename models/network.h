@@ -11,12 +11,16 @@
 #include <torch/types.h>
 
 #include "games/game.h"
+#include "models/support.h"
 
 namespace muzero {
 
 struct NetworkParams {
   std::string type = "fully_connected";  // or "residual"
   int support_size = 10;
+  // Values and rewards are multiplied by this before the support transform, and divided after:
+  // with 10, a reward of 1 lands on support bins 2-3 instead of sharing bin 0 with 0.
+  double support_scale = 1.0;
   // Fully connected network.
   int encoding_size = 8;
   std::vector<int> fc_representation_layers;
@@ -52,14 +56,26 @@ class MuZeroNetwork : public torch::nn::Module {
   virtual NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
                                             const torch::Tensor& actions) = 0;
   int support_size() const { return support_size_; }
+  double support_scale() const { return support_scale_; }
   int action_space_size() const { return action_space_size_; }
+  // Scalars (any shape S) -> S x (2 * support_size + 1) target probabilities, and value or
+  // reward logits -> scalars, through the support transform with this network's scale.
+  torch::Tensor to_support(const torch::Tensor& scalars) const {
+    return scalar_to_support(scalars * support_scale_, support_size_);
+  }
+  torch::Tensor to_scalar(const torch::Tensor& logits) const {
+    return support_to_scalar(logits, support_size_) / support_scale_;
+  }
 
  protected:
-  MuZeroNetwork(int support_size, int action_space_size)
-      : support_size_(support_size), action_space_size_(action_space_size) {}
+  MuZeroNetwork(const NetworkParams& params, int action_space_size)
+      : support_size_(params.support_size),
+        support_scale_(params.support_scale),
+        action_space_size_(action_space_size) {}
 
  private:
   int support_size_;
+  double support_scale_;
   int action_space_size_;
 };
 

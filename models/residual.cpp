@@ -45,7 +45,7 @@ torch::nn::Sequential make_tower(int blocks, int channels) {
 class ResidualNetwork final : public MuZeroNetwork {
  public:
   ResidualNetwork(const NetworkParams& p, ObservationShape shape, int action_space_size)
-      : MuZeroNetwork(p.support_size, action_space_size), shape_(shape) {
+      : MuZeroNetwork(p, action_space_size), shape_(shape) {
     const int C = p.channels;
     const int area = shape.height * shape.width;
     const int support = 2 * p.support_size + 1;

@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "models/support.h"
-
 namespace muzero {
 
 TorchEvaluator::TorchEvaluator(std::shared_ptr<MuZeroNetwork> network, ObservationShape shape,
@@ -40,16 +38,15 @@ void TorchEvaluator::store(const torch::Tensor& hidden, std::span<const int> slo
 }
 
 void TorchEvaluator::read_outputs(const NetworkOutput& output, InferenceOutputs& out) const {
-  const int support = network_->support_size();
   const torch::Tensor values =
-      support_to_scalar(output.value_logits, support).to(torch::kCPU).contiguous();
+      network_->to_scalar(output.value_logits).to(torch::kCPU).contiguous();
   const torch::Tensor policy = output.policy_logits.to(torch::kFloat).to(torch::kCPU).contiguous();
   const auto B = values.size(0);
   out.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + B);
   out.policy_logits.assign(policy.data_ptr<float>(), policy.data_ptr<float>() + policy.numel());
   if (output.reward_logits.defined()) {
     const torch::Tensor rewards =
-        support_to_scalar(output.reward_logits, support).to(torch::kCPU).contiguous();
+        network_->to_scalar(output.reward_logits).to(torch::kCPU).contiguous();
     out.rewards.assign(rewards.data_ptr<float>(), rewards.data_ptr<float>() + B);
   } else {
     out.rewards.assign(B, 0.0f);

@@ -186,6 +186,9 @@ const std::vector<Field>& fields() {
       integer(
           "network", "support_size", [](Config& c) -> int& { return c.network.support_size; }, 1,
           1000),
+      real(
+          "network", "support_scale", [](Config& c) -> double& { return c.network.support_scale; },
+          0.0, 1000.0, true),
       integer(
           "network", "encoding_size", [](Config& c) -> int& { return c.network.encoding_size; }, 1,
           65536),

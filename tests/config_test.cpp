@@ -71,6 +71,7 @@ TEST(Config, TicTacToeLoads) {
   EXPECT_EQ(c.opponent, "expert");
   EXPECT_DOUBLE_EQ(c.train.consistency_loss_weight, 0.0);
   EXPECT_FALSE(c.replay.next_observations);
+  EXPECT_DOUBLE_EQ(c.network.support_scale, 1.0);  // the default
 }
 
 TEST(Config, Connect4Loads) {
@@ -148,6 +149,9 @@ TEST(Config, RefusesBadOverridesNamingThem) {
   EXPECT_EQ(error_of(path, {"training.lr_init=-1"}),
             "--set training.lr_init=-1: training.lr_init: must be greater than 0 and at most 10, "
             "got -1");
+  EXPECT_EQ(error_of(path, {"network.support_scale=0"}),
+            "--set network.support_scale=0: network.support_scale: must be greater than 0 and at "
+            "most 1000, got 0");
   EXPECT_EQ(error_of(path, {"nonsense"}), "--set nonsense: expected --set section.key=value");
   EXPECT_EQ(error_of(path, {"training.bach_size=3"}),
             "--set training.bach_size=3: unknown key 'training.bach_size' (did you mean "

@@ -67,6 +67,31 @@ TEST(Loss, InitialStepIsValueAndPolicyCrossEntropy) {
   EXPECT_EQ(terms.value_errors.sizes(), (std::vector<int64_t>{2, 1}));
 }
 
+// A network with support_scale 10 sees targets t exactly as the same weights with scale 1 see
+// targets 10 t: same loss terms; its value errors are in unscaled units, a tenth as large.
+TEST(Loss, SupportScaleScalesTargetsBeforeTheSupport) {
+  torch::manual_seed(4);
+  NetworkParams scaled_params;
+  scaled_params.support_scale = 10.0;
+  auto scaled = make_network(scaled_params, {1, 1, 4}, 2);
+  auto plain = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  deserialize_weights(*plain, serialize_weights(*scaled));
+  const Batch batch = make_batch(3, 2, {0.5f, -0.3f, 0.9f});
+  Batch times_ten = batch;
+  for (float& v : times_ten.target_values) v *= 10;
+  for (float& r : times_ten.target_rewards) r *= 10;
+  const LossTerms a = muzero_loss(*scaled, batch, {0.25}, torch::kCPU);
+  const LossTerms b = muzero_loss(*plain, times_ten, {0.25}, torch::kCPU);
+  EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-5);
+  EXPECT_NEAR(a.value.item<double>(), b.value.item<double>(), 1e-5);
+  EXPECT_NEAR(a.reward.item<double>(), b.reward.item<double>(), 1e-5);
+  EXPECT_GT(a.reward.item<double>(), 0.1);  // the rewards of 1 (10 on the support) count
+  EXPECT_TRUE(torch::allclose(a.value_errors * 10, b.value_errors, 1e-4, 1e-4));
+  // And it differs from the same weights with scale 1 on the unscaled targets.
+  const LossTerms unscaled = muzero_loss(*plain, batch, {0.25}, torch::kCPU);
+  EXPECT_GT(std::abs(unscaled.reward.item<double>() - a.reward.item<double>()), 0.1);
+}
+
 // The reward head only learns from unrolled steps, whose gradient is divided by gradient_scale:
 // doubling the scale halves that gradient exactly.
 TEST(Loss, UnrolledStepsAreScaledByTheGradientScale) {

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "models/network.h"
+
 namespace muzero {
 namespace {
 
@@ -53,6 +55,25 @@ TEST(Support, RoundTripThroughLogits) {
     EXPECT_NEAR(back[i].item<float>(), x[i].item<float>(),
                 1e-3 * std::max(1.0f, std::abs(x[i].item<float>())));
   }
+}
+
+// support_scale multiplies scalars before the transform: a win's reward of 1 with scale 10 is
+// h(10) = sqrt(11) - 1 + 0.01 = 2.32662, on bins +2 and +3, apart from a reward of 0 on bin 0.
+TEST(Support, NetworkScalesBeforeTheTransformAndBack) {
+  NetworkParams params;
+  params.support_scale = 10.0;
+  const auto net = make_network(params, {1, 1, 4}, 2);
+  const torch::Tensor s = net->to_support(torch::tensor({1.0f, 0.0f}));
+  ASSERT_EQ(s.sizes(), (std::vector<int64_t>{2, 21}));
+  EXPECT_NEAR(s[0][12].item<float>(), 1 - 0.32662, 1e-4);
+  EXPECT_NEAR(s[0][13].item<float>(), 0.32662, 1e-4);
+  EXPECT_FLOAT_EQ(s[1][10].item<float>(), 1.0f);
+  const torch::Tensor x = torch::tensor({-1.0f, -0.25f, 0.0f, 0.6f, 1.0f, 5.0f});
+  const torch::Tensor back = net->to_scalar(torch::log(net->to_support(x) + 1e-12));
+  for (int i = 0; i < x.size(0); ++i) EXPECT_NEAR(back[i].item<float>(), x[i].item<float>(), 1e-4);
+  // The default scale of 1 is the plain transform.
+  const auto plain = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  EXPECT_TRUE(torch::equal(plain->to_support(x), scalar_to_support(x, 10)));
 }
 
 }  // namespace

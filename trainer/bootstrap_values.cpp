@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "models/support.h"
-
 namespace muzero {
 
 void add_bootstrap_values(MuZeroNetwork& network, Batch& batch, torch::Device device) {
@@ -22,8 +20,7 @@ void add_bootstrap_values(MuZeroNetwork& network, Batch& batch, torch::Device de
                                                       {n, batch.observation_size}, torch::kFloat)
                                          .to(device);
   const torch::Tensor values =
-      support_to_scalar(network.initial_inference(observations).value_logits,
-                        network.support_size())
+      network.to_scalar(network.initial_inference(observations).value_logits)
           .to(torch::kCPU)
           .contiguous();
   network.train(training);

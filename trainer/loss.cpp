@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "models/support.h"
-
 namespace muzero {
 namespace {
 
@@ -39,7 +37,6 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   const int64_t B = batch.batch_size;
   const int64_t K = batch.num_unroll_steps;
   const int64_t A = batch.action_space_size;
-  const int support = network.support_size();
   const torch::Tensor observations =
       to_tensor(batch.observations, {B, batch.observation_size}, torch::kFloat, device);
   const torch::Tensor actions = to_tensor(batch.actions, {B, K + 1}, torch::kLong, device);
@@ -58,8 +55,8 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
         "muzero_loss: the consistency loss needs batches with next observations");
   }
 
-  const torch::Tensor value_support = scalar_to_support(target_values, support);
-  const torch::Tensor reward_support = scalar_to_support(target_rewards, support);
+  const torch::Tensor value_support = network.to_support(target_values);
+  const torch::Tensor reward_support = network.to_support(target_rewards);
 
   NetworkOutput output = network.initial_inference(observations);
   torch::Tensor value_loss = cross_entropy(output.value_logits, value_support.select(1, 0));
@@ -117,7 +114,7 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   terms.reward = reward_loss.detach().mean();
   terms.policy = policy_loss.detach().mean();
   terms.consistency = consistency_loss.detach().mean();
-  const torch::Tensor predicted = support_to_scalar(torch::stack(predicted_values, 1), support);
+  const torch::Tensor predicted = network.to_scalar(torch::stack(predicted_values, 1));
   terms.value_errors = (predicted - target_values).abs();
   return terms;
 }
