@@ -71,7 +71,7 @@ TEST(Config, TicTacToeLoads) {
   EXPECT_EQ(c.opponent, "expert");
   EXPECT_DOUBLE_EQ(c.train.consistency_loss_weight, 0.0);
   EXPECT_FALSE(c.replay.next_observations);
-  EXPECT_DOUBLE_EQ(c.network.support_scale, 1.0);  // the default
+  EXPECT_DOUBLE_EQ(c.network.support_scale, 10.0);  // not in muzero-general (default 1)
 }
 
 TEST(Config, Connect4Loads) {
@@ -86,6 +86,7 @@ TEST(Config, MissingKeysTakeDefaults) {
   const Config c = load_config(write_config("minimal", "game:\n  name: tictactoe\n"));
   EXPECT_EQ(c.game_name, "tictactoe");
   EXPECT_EQ(c.self_play.search.num_simulations, SearchParams{}.num_simulations);
+  EXPECT_DOUBLE_EQ(c.network.support_scale, 1.0);
 }
 
 TEST(Config, OverridesReplaceFileValues) {
