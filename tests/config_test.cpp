@@ -79,7 +79,9 @@ TEST(Config, Connect4Loads) {
   EXPECT_EQ(c.game_name, "connect4");
   EXPECT_EQ(c.network.type, "fully_connected");
   EXPECT_EQ(c.network.fc_representation_layers, (std::vector<int>{256, 128}));
+  EXPECT_DOUBLE_EQ(c.network.support_scale, 10.0);
   EXPECT_EQ(c.train.optimizer, "adam");
+  EXPECT_DOUBLE_EQ(c.train.lr_init, 0.001);
 }
 
 TEST(Config, MissingKeysTakeDefaults) {
