@@ -4,7 +4,8 @@
 //   - danger: no win at once, and some moves let the opponent win at once (not blocking a
 //     threat, or playing under one) while others do not; correct moves are the others.
 // For each kind, the share of positions where the prior's favourite move is correct and where
-// the search's move is (no noise, most visited, as in evaluation), and the value head's mean.
+// the search's move is (no noise, most visited, as in evaluation), the value head's mean, and
+// the reward and value the model predicts one move deep after correct moves and after others.
 // Positions come from games where each move is the expert's or a random one with equal odds.
 //   build/bench/connect4_probe CHECKPOINT [POSITIONS [SIMULATIONS]]
 #include <torch/torch.h>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -111,52 +113,66 @@ int run(const std::string& checkpoint, int count, int simulations) {
 
   Tally tally[2];
   constexpr std::size_t kBatch = 64;
+  constexpr int kSlotsPerPosition = 1 + Connect4::kColumns;  // the root, then one per move
   for (std::size_t begin = 0; begin < positions.size(); begin += kBatch) {
-    const std::size_t end = std::min(positions.size(), begin + kBatch);
-    std::vector<std::vector<float>> observations;
+    const std::size_t n = std::min(positions.size(), begin + kBatch) - begin;
+    std::vector<float> observations;  // n x observation size
     std::vector<SearchRoot> roots;
     std::vector<std::mt19937_64> rngs;
-    for (std::size_t i = begin; i < end; ++i) {
-      observations.push_back(positions[i].game.observation());
-      rngs.emplace_back(i);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<float> o = positions[begin + i].game.observation();
+      observations.insert(observations.end(), o.begin(), o.end());
     }
-    for (std::size_t i = begin; i < end; ++i) {
-      roots.push_back({observations[i - begin], positions[i].game.legal_actions(),
-                       positions[i].game.to_play()});
+    const std::size_t size = observations.size() / n;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Connect4& game = positions[begin + i].game;
+      roots.push_back({std::span<const float>(observations).subspan(i * size, size),
+                       game.legal_actions(), game.to_play()});
+      rngs.emplace_back(begin + i);
     }
     const std::vector<SearchResult> results = search.run(evaluator, roots, rngs);
-    for (std::size_t i = begin; i < end; ++i) {
-      const Position& p = positions[i];
-      const SearchResult& r = results[i - begin];
+
+    // The model alone: the prior at each root, and one move deep the reward it predicts for
+    // every legal move and the value after it (for the opponent, who moves next).
+    evaluator.reserve_states(static_cast<int>(n) * kSlotsPerPosition);
+    std::vector<int> root_slots, parents, children;
+    std::vector<Action> moves;
+    for (std::size_t i = 0; i < n; ++i) {
+      const int root = static_cast<int>(i) * kSlotsPerPosition;
+      root_slots.push_back(root);
+      for (Action a : roots[i].legal_actions) {
+        parents.push_back(root);
+        children.push_back(root + 1 + a);
+        moves.push_back(a);
+      }
+    }
+    InferenceOutputs at_root, deeper;
+    evaluator.initial_inference(observations, root_slots, at_root);
+    evaluator.recurrent_inference(parents, moves, children, deeper);
+
+    std::size_t move_index = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Position& p = positions[begin + i];
+      const std::vector<Action>& legal = roots[i].legal_actions;
       Tally& t = tally[p.kind];
       ++t.positions;
-      t.value_sum += r.predicted_value;
-      const Action searched = select_action(r.visit_counts, 0.0, rng, r.action_values);
-      t.search_ok += p.correct[searched];
+      t.value_sum += results[i].predicted_value;
+      t.search_ok +=
+          p.correct[select_action(results[i].visit_counts, 0.0, rng, results[i].action_values)];
       t.expert_ok += p.correct[*p.game.expert_action()];
-      const std::vector<Action>& legal = roots[i - begin].legal_actions;
       for (Action a : legal) t.random_ok += p.correct[a] ? 1.0 / legal.size() : 0.0;
-      // The prior: one simulation's search visits the prior's favourite legal move.
-      InferenceOutputs out;
-      const int root_slot = 0;
-      evaluator.reserve_states(1 + Connect4::kColumns);
-      evaluator.initial_inference(observations[i - begin], {&root_slot, 1}, out);
+      const float* logits = at_root.policy_logits.data() + i * Connect4::kColumns;
       Action favourite = legal[0];
       for (Action a : legal) {
-        if (out.policy_logits[a] > out.policy_logits[favourite]) favourite = a;
+        if (logits[a] > logits[favourite]) favourite = a;
       }
       t.prior_ok += p.correct[favourite];
-      // The model one move deep: the reward it predicts for each legal move, and the value
-      // (for the opponent, who moves next) after it.
-      const std::vector<int> parents(legal.size(), root_slot);
-      std::vector<int> slots(legal.size());
-      for (std::size_t j = 0; j < legal.size(); ++j) slots[j] = 1 + static_cast<int>(j);
-      evaluator.recurrent_inference(parents, legal, slots, out);
-      for (std::size_t j = 0; j < legal.size(); ++j) {
-        const int group = p.correct[legal[j]] ? 0 : 1;
-        t.reward_sum[group] += out.rewards[j];
-        t.after_value_sum[group] += out.values[j];
+      for (Action a : legal) {
+        const int group = p.correct[a] ? 0 : 1;
+        t.reward_sum[group] += deeper.rewards[move_index];
+        t.after_value_sum[group] += deeper.values[move_index];
         ++t.moves[group];
+        ++move_index;
       }
     }
   }
