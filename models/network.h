@@ -55,8 +55,6 @@ class MuZeroNetwork : public torch::nn::Module {
   // actions: B integer actions.
   virtual NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
                                             const torch::Tensor& actions) = 0;
-  int support_size() const { return support_size_; }
-  double support_scale() const { return support_scale_; }
   int action_space_size() const { return action_space_size_; }
   // Scalars (any shape S) -> S x (2 * support_size + 1) target probabilities, and value or
   // reward logits -> scalars, through the support transform with this network's scale.
