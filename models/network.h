@@ -1,8 +1,8 @@
 #pragma once
 // The three MuZero functions in one module: representation h(o) -> s, dynamics g(s, a) -> (r, s')
 // and prediction f(s) -> (p, v). Values and rewards come out as logits over the support (see
-// support.h); hidden states are min-max scaled to [0, 1] per sample (per channel for the
-// residual network), as in muzero-general.
+// support.h), times support_scale: convert with to_support / to_scalar; hidden states are min-max
+// scaled to [0, 1] per sample (per channel for the residual network), as in muzero-general.
 #include <memory>
 #include <string>
 #include <vector>

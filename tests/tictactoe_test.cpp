@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <functional>
 #include <vector>
 
@@ -194,9 +193,11 @@ Outcome minimax_against_random(const TicTacToe& state, int me) {
     next.step(a);
     // Value for the player who moved: a finished game is won or drawn by the last move.
     const int value = next.is_terminal() ? (next.winner() >= 0 ? 1 : 0) : -next.solved_value();
-    if (state.to_play() == me && value < best_value) continue;
-    if (state.to_play() == me && value > best_value) choices.clear();
-    best_value = std::max(best_value, value);
+    if (state.to_play() == me) {  // keep only the best moves; the random player keeps all
+      if (value < best_value) continue;
+      if (value > best_value) choices.clear();
+      best_value = value;
+    }
     choices.push_back(next);
   }
   Outcome mean;
