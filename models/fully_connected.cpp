@@ -1,6 +1,10 @@
 // The fully connected variant (muzero-general's MuZeroFullyConnectedNetwork): the action is
-// one-hot encoded and concatenated to the hidden state.
+// one-hot encoded and concatenated to the hidden state. An optional convolution (fc_conv_channels)
+// feeds the representation MLP with local patterns as well as the raw observation.
 #include <torch/torch.h>
+
+#include <stdexcept>
+#include <string>
 
 #include "models/layers.h"
 #include "models/network.h"
@@ -11,10 +15,23 @@ namespace {
 class FullyConnectedNetwork final : public MuZeroNetwork {
  public:
   FullyConnectedNetwork(const NetworkParams& p, ObservationShape shape, int action_space_size)
-      : MuZeroNetwork(p, action_space_size) {
+      : MuZeroNetwork(p, action_space_size), shape_(shape) {
     const int support = 2 * p.support_size + 1;
+    int representation_input = shape.size();
+    if (p.fc_conv_channels > 0) {
+      const int k = p.fc_conv_kernel;
+      if (k > shape.height || k > shape.width) {
+        throw std::invalid_argument("network.fc_conv_kernel " + std::to_string(k) +
+                                    " does not fit the " + std::to_string(shape.height) + " x " +
+                                    std::to_string(shape.width) + " observation of this game");
+      }
+      const auto options = torch::nn::Conv2dOptions(shape.channels, p.fc_conv_channels, k);
+      conv_ = register_module("representation_conv", torch::nn::Conv2d(options));
+      representation_input += p.fc_conv_channels * (shape.height - k + 1) * (shape.width - k + 1);
+    }
     representation_ = register_module(
-        "representation", make_mlp(shape.size(), p.fc_representation_layers, p.encoding_size));
+        "representation",
+        make_mlp(representation_input, p.fc_representation_layers, p.encoding_size));
     dynamics_state_ = register_module(
         "dynamics_state",
         make_mlp(p.encoding_size + action_space_size, p.fc_dynamics_layers, p.encoding_size));
@@ -27,7 +44,13 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
   }
 
   torch::Tensor represent(const torch::Tensor& observations) override {
-    return scale(representation_->forward(observations.flatten(1)));
+    torch::Tensor input = observations.flatten(1);
+    if (conv_) {
+      const torch::Tensor planes =
+          input.reshape({input.size(0), shape_.channels, shape_.height, shape_.width});
+      input = torch::cat({input, torch::elu(conv_->forward(planes)).flatten(1)}, 1);
+    }
+    return scale(representation_->forward(input));
   }
 
   NetworkOutput initial_inference(const torch::Tensor& observations) override {
@@ -50,6 +73,8 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
     return scale_hidden_state(x.unsqueeze(1)).squeeze(1);
   }
 
+  ObservationShape shape_;
+  torch::nn::Conv2d conv_{nullptr};
   torch::nn::Sequential representation_{nullptr}, dynamics_state_{nullptr},
       dynamics_reward_{nullptr}, prediction_policy_{nullptr}, prediction_value_{nullptr};
 };

@@ -24,6 +24,12 @@ struct NetworkParams {
   // Fully connected network.
   int encoding_size = 8;
   std::vector<int> fc_representation_layers;
+  // Optional convolution in front of the representation MLP (0 channels: none): one layer of
+  // fc_conv_kernel x fc_conv_kernel filters over the C x H x W observation, no padding, whose
+  // outputs join the flattened observation. With kernel 4 every Connect4 line of four lies
+  // inside one window, so line patterns are learned once and shared across the board.
+  int fc_conv_channels = 0;
+  int fc_conv_kernel = 4;
   std::vector<int> fc_dynamics_layers{16};
   std::vector<int> fc_reward_layers{16};
   std::vector<int> fc_value_layers{16};

@@ -195,6 +195,12 @@ const std::vector<Field>& fields() {
       layer_sizes(
           "network", "fc_representation_layers",
           [](Config& c) -> std::vector<int>& { return c.network.fc_representation_layers; }),
+      integer(
+          "network", "fc_conv_channels",
+          [](Config& c) -> int& { return c.network.fc_conv_channels; }, 0, 4096),
+      integer(
+          "network", "fc_conv_kernel", [](Config& c) -> int& { return c.network.fc_conv_kernel; },
+          1, 64),
       layer_sizes("network", "fc_dynamics_layers",
                   [](Config& c) -> std::vector<int>& { return c.network.fc_dynamics_layers; }),
       layer_sizes("network", "fc_reward_layers",

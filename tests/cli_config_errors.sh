@@ -30,6 +30,11 @@ expect 2 "$data/syntax_error.yaml:3: YAML syntax error" train --config "$data/sy
 expect 2 "$data/missing.yaml: cannot open the configuration file" train --config "$data/missing.yaml"
 expect 2 "--set self_play.num_simulations=abc: self_play.num_simulations: expected an integer, got 'abc'" \
   train --config "$data/../../configs/cartpole.yaml" --set self_play.num_simulations=abc
+# A network that does not fit the game is refused before the run starts (the output folder
+# and the single step only matter if it were not).
+expect 2 "network.fc_conv_kernel 4 does not fit the 1 x 4 observation of this game" \
+  train --config "$data/../../configs/cartpole.yaml" --set network.fc_conv_channels=8 \
+  --set training.training_steps=1 --set output.results_dir="${TMPDIR:-/tmp}/muzero-cli-errors"
 expect 2 "--config or --resume is required" train
 expect 2 "--config excludes --resume" train --config "$data/../../configs/cartpole.yaml" --resume /tmp
 expect 0 "train" --help

@@ -22,10 +22,17 @@ NetworkParams residual_params() {
   return p;
 }
 
+NetworkParams convolutional_params() {
+  NetworkParams p;
+  p.fc_conv_channels = 5;
+  p.fc_conv_kernel = 2;
+  return p;
+}
+
 TEST(Network, ShapesAndScaledHiddenStatesForBothVariants) {
   torch::manual_seed(0);
   const ObservationShape shape{3, 3, 3};
-  for (const NetworkParams& params : {NetworkParams{}, residual_params()}) {
+  for (const NetworkParams& params : {NetworkParams{}, residual_params(), convolutional_params()}) {
     auto net = make_network(params, shape, 9);
     const int support = 2 * params.support_size + 1;
     const torch::Tensor observations = torch::randn({5, 3, 3, 3});
@@ -46,6 +53,48 @@ TEST(Network, ShapesAndScaledHiddenStatesForBothVariants) {
       EXPECT_NEAR(std::get<0>(flat.min(2)).abs().max().item<float>(), 0.0f, 1e-6) << params.type;
       EXPECT_NEAR(std::get<0>(flat.max(2)).min().item<float>(), 1.0f, 1e-4) << params.type;
     }
+  }
+}
+
+// The optional convolution sees the observation as C x H x W (here not square, so a swapped
+// layout would show) and its ELU outputs follow the flattened observation into the MLP.
+TEST(Network, ConvolutionFeedsTheRepresentationWithTheObservation) {
+  torch::manual_seed(3);
+  const ObservationShape shape{2, 3, 4};
+  auto net = make_network(convolutional_params(), shape, 3);
+  const auto params = net->named_parameters(true);
+  const torch::Tensor weight = params["representation_conv.weight"];
+  const torch::Tensor bias = params["representation_conv.bias"];
+  EXPECT_EQ(weight.sizes(), (std::vector<int64_t>{5, 2, 2, 2}));
+  // 24 observation values, then 5 channels on a 2 x 3 grid of windows.
+  EXPECT_EQ(params["representation.0.weight"].size(1), 24 + 5 * 2 * 3);
+
+  const torch::Tensor observations = torch::randn({4, 2, 3, 4});
+  const torch::Tensor features = torch::cat(
+      {observations.flatten(1), torch::elu(torch::conv2d(observations, weight, bias)).flatten(1)},
+      1);
+  torch::Tensor x = features;
+  for (int layer = 0; layer < 2; ++layer) {  // default fc_representation_layers: none
+    const std::string name = "representation." + std::to_string(layer);
+    if (!params.contains(name + ".weight")) continue;
+    x = torch::linear(x, params[name + ".weight"], params[name + ".bias"]);
+  }
+  const torch::Tensor min = std::get<0>(x.min(1, true));
+  const torch::Tensor max = std::get<0>(x.max(1, true));
+  const torch::Tensor expected = (x - min) / (max - min);
+  EXPECT_TRUE(torch::allclose(net->represent(observations), expected, 1e-5, 1e-6));
+  // Observations may come flat (B x C*H*W), as from the replay buffer.
+  EXPECT_TRUE(torch::equal(net->represent(observations.flatten(1)), net->represent(observations)));
+
+  NetworkParams too_wide = convolutional_params();
+  too_wide.fc_conv_kernel = 4;
+  try {
+    make_network(too_wide, shape, 3);
+    ADD_FAILURE() << "a 4 x 4 kernel on a 3 x 4 observation was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("fc_conv_kernel 4 does not fit the 3 x 4"),
+              std::string::npos)
+        << e.what();
   }
 }
 

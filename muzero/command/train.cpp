@@ -6,6 +6,8 @@
 #include <iostream>
 #include <memory>
 
+#include "games/registry.h"
+#include "models/network.h"
 #include "muzero/command/commands.h"
 #include "muzero/run_directory.h"
 #include "muzero/runtime/role_context.h"
@@ -33,6 +35,15 @@ int run(const TrainOptions& options) {
       config = load_config(options.config_path, options.overrides);
     }
   } catch (const ConfigError& error) {
+    std::cerr << "muzero: " << error.what() << "\n";
+    return kExitBadConfig;
+  }
+  // Build the network once here, so that a network that does not fit the game (a convolution
+  // wider than the board) stops the run before it starts processes and a run directory.
+  try {
+    const auto probe = make_game(config.game_name);
+    make_network(config.network, probe->observation_shape(), probe->action_space_size());
+  } catch (const std::invalid_argument& error) {
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
   }
