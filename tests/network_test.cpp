@@ -29,7 +29,7 @@ NetworkParams convolutional_params() {
   return p;
 }
 
-TEST(Network, ShapesAndScaledHiddenStatesForBothVariants) {
+TEST(Network, ShapesAndScaledHiddenStatesForEveryVariant) {
   torch::manual_seed(0);
   const ObservationShape shape{3, 3, 3};
   for (const NetworkParams& params : {NetworkParams{}, residual_params(), convolutional_params()}) {
@@ -73,12 +73,9 @@ TEST(Network, ConvolutionFeedsTheRepresentationWithTheObservation) {
   const torch::Tensor features = torch::cat(
       {observations.flatten(1), torch::elu(torch::conv2d(observations, weight, bias)).flatten(1)},
       1);
-  torch::Tensor x = features;
-  for (int layer = 0; layer < 2; ++layer) {  // default fc_representation_layers: none
-    const std::string name = "representation." + std::to_string(layer);
-    if (!params.contains(name + ".weight")) continue;
-    x = torch::linear(x, params[name + ".weight"], params[name + ".bias"]);
-  }
+  // The default fc_representation_layers is empty: the MLP is the one linear layer.
+  const torch::Tensor x =
+      torch::linear(features, params["representation.0.weight"], params["representation.0.bias"]);
   const torch::Tensor min = std::get<0>(x.min(1, true));
   const torch::Tensor max = std::get<0>(x.max(1, true));
   const torch::Tensor expected = (x - min) / (max - min);
