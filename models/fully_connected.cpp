@@ -1,5 +1,6 @@
 // The fully connected variant (muzero-general's MuZeroFullyConnectedNetwork): the action is
-// one-hot encoded and concatenated to the hidden state. An optional convolution (fc_conv_channels)
+// one-hot encoded and concatenated to the hidden state, or (fc_action_input: per_action) selects
+// the first dynamics layer's weights. An optional convolution (fc_conv_channels)
 // feeds the representation MLP with local patterns as well as the raw observation.
 #include <torch/torch.h>
 
@@ -32,9 +33,15 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
     representation_ = register_module(
         "representation",
         make_mlp(representation_input, p.fc_representation_layers, p.encoding_size));
+    if (p.fc_action_input != "one_hot" && p.fc_action_input != "per_action") {
+      throw std::invalid_argument("network.fc_action_input must be one_hot or per_action, not " +
+                                  p.fc_action_input);
+    }
+    per_action_ = p.fc_action_input == "per_action";
+    const int dynamics_input = per_action_ ? (p.encoding_size + 1) * action_space_size
+                                           : p.encoding_size + action_space_size;
     dynamics_state_ = register_module(
-        "dynamics_state",
-        make_mlp(p.encoding_size + action_space_size, p.fc_dynamics_layers, p.encoding_size));
+        "dynamics_state", make_mlp(dynamics_input, p.fc_dynamics_layers, p.encoding_size));
     dynamics_reward_ =
         register_module("dynamics_reward", make_mlp(p.encoding_size, p.fc_reward_layers, support));
     prediction_policy_ = register_module(
@@ -62,7 +69,13 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
                                     const torch::Tensor& actions) override {
     const torch::Tensor one_hot =
         torch::one_hot(actions.to(torch::kLong), action_space_size()).to(hidden_state.dtype());
-    const torch::Tensor input = torch::cat({hidden_state, one_hot}, 1);
+    // per_action: B x (A * encoding) with the hidden state in the action's block, then the
+    // one-hot (a bias per action); else the hidden state, then the one-hot.
+    const torch::Tensor input =
+        per_action_
+            ? torch::cat({(one_hot.unsqueeze(2) * hidden_state.unsqueeze(1)).flatten(1), one_hot},
+                         1)
+            : torch::cat({hidden_state, one_hot}, 1);
     const torch::Tensor next = scale(dynamics_state_->forward(input));
     return {prediction_value_->forward(next), dynamics_reward_->forward(next),
             prediction_policy_->forward(next), next};
@@ -74,6 +87,7 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
   }
 
   ObservationShape shape_;
+  bool per_action_ = false;
   torch::nn::Conv2d conv_{nullptr};
   torch::nn::Sequential representation_{nullptr}, dynamics_state_{nullptr},
       dynamics_reward_{nullptr}, prediction_policy_{nullptr}, prediction_value_{nullptr};

@@ -201,6 +201,9 @@ const std::vector<Field>& fields() {
       integer(
           "network", "fc_conv_kernel", [](Config& c) -> int& { return c.network.fc_conv_kernel; },
           1, 64),
+      choice("network", "fc_action_input",
+             [](Config& c) -> std::string& { return c.network.fc_action_input; },
+             {"one_hot", "per_action"}),
       layer_sizes("network", "fc_dynamics_layers",
                   [](Config& c) -> std::vector<int>& { return c.network.fc_dynamics_layers; }),
       layer_sizes("network", "fc_reward_layers",

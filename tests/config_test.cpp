@@ -91,18 +91,20 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_DOUBLE_EQ(c.network.support_scale, 1.0);
   EXPECT_EQ(c.network.fc_conv_channels, 0);
   EXPECT_EQ(c.network.fc_conv_kernel, 4);
+  EXPECT_EQ(c.network.fc_action_input, "one_hot");
 }
 
 TEST(Config, OverridesReplaceFileValues) {
-  const Config c = load_config(
-      kSource + "/configs/cartpole.yaml",
-      {"self_play.num_simulations=25", "training.ratio=null", "network.fc_value_layers=[4, 5]",
-       "network.fc_conv_channels=32", "network.fc_conv_kernel=3"});
+  const Config c = load_config(kSource + "/configs/cartpole.yaml",
+                               {"self_play.num_simulations=25", "training.ratio=null",
+                                "network.fc_value_layers=[4, 5]", "network.fc_conv_channels=32",
+                                "network.fc_conv_kernel=3", "network.fc_action_input=per_action"});
   EXPECT_EQ(c.self_play.search.num_simulations, 25);
   EXPECT_FALSE(c.ratio.has_value());
   EXPECT_EQ(c.network.fc_value_layers, (std::vector<int>{4, 5}));
   EXPECT_EQ(c.network.fc_conv_channels, 32);
   EXPECT_EQ(c.network.fc_conv_kernel, 3);
+  EXPECT_EQ(c.network.fc_action_input, "per_action");
 }
 
 TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {

@@ -29,10 +29,17 @@ NetworkParams convolutional_params() {
   return p;
 }
 
+NetworkParams per_action_params() {
+  NetworkParams p;
+  p.fc_action_input = "per_action";
+  return p;
+}
+
 TEST(Network, ShapesAndScaledHiddenStatesForEveryVariant) {
   torch::manual_seed(0);
   const ObservationShape shape{3, 3, 3};
-  for (const NetworkParams& params : {NetworkParams{}, residual_params(), convolutional_params()}) {
+  for (const NetworkParams& params :
+       {NetworkParams{}, residual_params(), convolutional_params(), per_action_params()}) {
     auto net = make_network(params, shape, 9);
     const int support = 2 * params.support_size + 1;
     const torch::Tensor observations = torch::randn({5, 3, 3, 3});
@@ -93,6 +100,44 @@ TEST(Network, ConvolutionFeedsTheRepresentationWithTheObservation) {
               std::string::npos)
         << e.what();
   }
+}
+
+// per_action: the dynamics' input is the hidden state in the action's block of an
+// encoding x actions vector, then the one-hot action, so each action has its own weights.
+TEST(Network, PerActionInputGivesEachActionItsOwnDynamicsWeights) {
+  torch::manual_seed(4);
+  NetworkParams p = per_action_params();
+  p.encoding_size = 3;
+  p.fc_dynamics_layers = {};  // one linear layer, so the expected output is easy to write
+  auto net = make_network(p, {1, 1, 4}, 2);
+  auto params = net->named_parameters(true);
+  const torch::Tensor weight = params["dynamics_state.0.weight"];
+  const torch::Tensor bias = params["dynamics_state.0.bias"];
+  EXPECT_EQ(weight.sizes(), (std::vector<int64_t>{3, 2 * 3 + 2}));
+
+  const torch::Tensor hidden = net->represent(torch::randn({4, 1, 1, 4}));
+  const torch::Tensor actions = torch::tensor({0, 1, 1, 0});
+  const torch::Tensor first = (actions == 0).unsqueeze(1).to(torch::kFloat);
+  const torch::Tensor input =
+      torch::cat({hidden * first, hidden * (1 - first), first, 1 - first}, 1);
+  const torch::Tensor x = torch::linear(input, weight, bias);
+  const torch::Tensor min = std::get<0>(x.min(1, true));
+  const torch::Tensor max = std::get<0>(x.max(1, true));
+  const torch::Tensor next = net->recurrent_inference(hidden, actions).hidden_state;
+  EXPECT_TRUE(torch::allclose(next, (x - min) / (max - min), 1e-5, 1e-6));
+
+  // Changing action 1's block of weights (for one output: a shift of all would be scaled
+  // away) leaves action 0's next states as they were.
+  {
+    torch::NoGradGuard no_grad;
+    weight[0].narrow(0, 3, 3).add_(1.0);
+  }
+  const torch::Tensor changed = net->recurrent_inference(hidden, actions).hidden_state;
+  for (int64_t i : {0, 3}) EXPECT_TRUE(torch::equal(changed[i], next[i]));
+  for (int64_t i : {1, 2}) EXPECT_FALSE(torch::allclose(changed[i], next[i]));
+
+  p.fc_action_input = "two_hot";
+  EXPECT_THROW(make_network(p, {1, 1, 4}, 2), std::invalid_argument);
 }
 
 TEST(Network, WeightsRoundTripAndRefuseAnotherArchitecture) {
