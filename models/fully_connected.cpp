@@ -1,7 +1,8 @@
 // The fully connected variant (muzero-general's MuZeroFullyConnectedNetwork): the action is
-// one-hot encoded and concatenated to the hidden state, or (fc_action_input: per_action) selects
-// the first dynamics layer's weights. An optional convolution (fc_conv_channels)
-// feeds the representation MLP with local patterns as well as the raw observation.
+// one-hot encoded and concatenated to the hidden state; with fc_action_input: per_action the
+// hidden state also fills the action's own block of first-layer dynamics inputs. An optional
+// convolution (fc_conv_channels) feeds the representation MLP with local patterns as well as
+// the raw observation.
 #include <torch/torch.h>
 
 #include <stdexcept>
