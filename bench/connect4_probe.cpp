@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/connect4_positions.h"
 #include "games/connect4.h"
 #include "models/math_threads.h"
 #include "models/torch_evaluator.h"
@@ -36,11 +37,7 @@ struct Position {
   std::vector<bool> correct;  // by action
 };
 
-// Whether the player to move wins with `action`, and whether the opponent then has a win.
-bool wins_now(const Connect4& game, Action action) {
-  Connect4 next = game;
-  return next.step(action).reward > 0;
-}
+// Whether the opponent has a win at once after `action`.
 bool opponent_wins_after(const Connect4& game, Action action) {
   Connect4 next = game;
   if (next.step(action).done) return false;
@@ -71,17 +68,10 @@ std::optional<Position> classify(const Connect4& game) {
 
 std::vector<Position> sample_positions(int count, std::mt19937_64& rng) {
   std::vector<Position> out;
-  std::bernoulli_distribution expert_moves(0.5);
-  while (static_cast<int>(out.size()) < count) {
-    Connect4 game;
-    game.reset(rng());
-    while (!game.is_terminal() && static_cast<int>(out.size()) < count) {
-      if (auto p = classify(game)) out.push_back(*p);
-      const std::vector<Action> legal = game.legal_actions();
-      std::uniform_int_distribution<std::size_t> pick(0, legal.size() - 1);
-      game.step(expert_moves(rng) ? *game.expert_action() : legal[pick(rng)]);
-    }
-  }
+  visit_mixed_game_positions(rng, [&](const Connect4& game) {
+    if (auto p = classify(game)) out.push_back(*p);
+    return static_cast<int>(out.size()) < count;
+  });
   return out;
 }
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/connect4_positions.h"
 #include "games/connect4.h"
 #include "models/math_threads.h"
 #include "models/network.h"
@@ -31,25 +32,13 @@ namespace {
 
 constexpr int kColumns = Connect4::kColumns;
 
-bool wins_now(const Connect4& game, Action action) {
-  Connect4 next = game;
-  return next.step(action).reward > 0;
-}
-
-// Positions (not finished) of games where each move is the expert's or a random one.
+// `count` unfinished positions of expert-or-random games.
 std::vector<Connect4> sample_positions(int count, std::mt19937_64& rng) {
   std::vector<Connect4> out;
-  std::bernoulli_distribution expert_moves(0.5);
-  while (static_cast<int>(out.size()) < count) {
-    Connect4 game;
-    game.reset(rng());
-    while (!game.is_terminal() && static_cast<int>(out.size()) < count) {
-      out.push_back(game);
-      const std::vector<Action> legal = game.legal_actions();
-      std::uniform_int_distribution<std::size_t> pick(0, legal.size() - 1);
-      game.step(expert_moves(rng) ? *game.expert_action() : legal[pick(rng)]);
-    }
-  }
+  visit_mixed_game_positions(rng, [&](const Connect4& game) {
+    out.push_back(game);
+    return static_cast<int>(out.size()) < count;
+  });
   return out;
 }
 

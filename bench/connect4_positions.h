@@ -1,0 +1,33 @@
+#pragma once
+// Connect4 positions for the diagnostics (connect4_probe, connect4_rules): from games where each
+// move is the expert's or a uniformly random one, with equal odds.
+#include <random>
+#include <vector>
+
+#include "games/connect4.h"
+
+namespace muzero {
+
+inline bool wins_now(const Connect4& game, Action action) {
+  Connect4 next = game;
+  return next.step(action).reward > 0;
+}
+
+// Calls visit(game) on every unfinished position of such games, one game after another, until
+// it returns false.
+template <typename Visit>
+void visit_mixed_game_positions(std::mt19937_64& rng, Visit visit) {
+  std::bernoulli_distribution expert_moves(0.5);
+  for (;;) {
+    Connect4 game;
+    game.reset(rng());
+    while (!game.is_terminal()) {
+      if (!visit(game)) return;
+      const std::vector<Action> legal = game.legal_actions();
+      std::uniform_int_distribution<std::size_t> pick(0, legal.size() - 1);
+      game.step(expert_moves(rng) ? *game.expert_action() : legal[pick(rng)]);
+    }
+  }
+}
+
+}  // namespace muzero
