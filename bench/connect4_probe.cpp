@@ -147,8 +147,7 @@ int run(const std::string& checkpoint, int count, int simulations) {
       Tally& t = tally[p.kind];
       ++t.positions;
       t.value_sum += results[i].predicted_value;
-      t.search_ok +=
-          p.correct[select_action(results[i].visit_counts, 0.0, rng, results[i].action_values)];
+      t.search_ok += p.correct[move_after_search(results[i], 0.0, rng)];
       t.expert_ok += p.correct[*p.game.expert_action()];
       for (Action a : legal) t.random_ok += p.correct[a] ? 1.0 / legal.size() : 0.0;
       const float* logits = at_root.policy_logits.data() + i * Connect4::kColumns;

@@ -271,6 +271,19 @@ const std::vector<Field>& fields() {
       real(
           "self_play", "pb_c_init",
           [](Config& c) -> double& { return c.self_play.search.pb_c_init; }, 0.0, 1e6),
+      choice("self_play", "search",
+             [](Config& c) -> std::string& { return c.self_play.search.algorithm; },
+             {"puct", "gumbel"}),
+      integer(
+          "self_play", "gumbel_max_considered_actions",
+          [](Config& c) -> int& { return c.self_play.search.gumbel_max_considered_actions; }, 1,
+          kMaxInt),
+      real(
+          "self_play", "gumbel_c_visit",
+          [](Config& c) -> double& { return c.self_play.search.gumbel_c_visit; }, 0.0, 1e9),
+      real(
+          "self_play", "gumbel_c_scale",
+          [](Config& c) -> double& { return c.self_play.search.gumbel_c_scale; }, 0.0, 1e9, true),
       {"self_play", "visit_softmax_temperature",
        [](Config& c, const YAML::Node& n) { c.visit_softmax_temperature = parse_schedule(n); },
        [](const Config& c) {

@@ -33,6 +33,11 @@ Action select_action(std::span<const int> visit_counts, double temperature, std:
   return distribution(rng);
 }
 
+Action move_after_search(const SearchResult& result, double temperature, std::mt19937_64& rng) {
+  if (result.chosen_action) return *result.chosen_action;
+  return select_action(result.visit_counts, temperature, rng, result.action_values);
+}
+
 std::vector<float> visit_distribution(std::span<const int> visit_counts) {
   const double total = std::accumulate(visit_counts.begin(), visit_counts.end(), 0.0);
   std::vector<float> distribution(visit_counts.size(), 0.0f);

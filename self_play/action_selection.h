@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "games/game.h"
+#include "self_play/mcts.h"
 
 namespace muzero {
 
@@ -14,6 +15,10 @@ namespace muzero {
 // left). Otherwise samples with probability proportional to visits^(1/temperature).
 Action select_action(std::span<const int> visit_counts, double temperature, std::mt19937_64& rng,
                      std::span<const float> tie_break_values = {});
+
+// The move to play after a search: the search's own choice where it made one (gumbel), else
+// select_action on the visit counts at `temperature`, ties broken by the action values.
+Action move_after_search(const SearchResult& result, double temperature, std::mt19937_64& rng);
 
 // visits / sum(visits): the policy target stored in the game history.
 std::vector<float> visit_distribution(std::span<const int> visit_counts);

@@ -90,7 +90,7 @@ std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Gam
       const std::size_t i = active[k];
       results[i].mean_root_value += searched[k].root_value;
       ++searches[i];
-      play(i, select_action(searched[k].visit_counts, 0.0, rng, searched[k].action_values), true);
+      play(i, move_after_search(searched[k], 0.0, rng), true);
     }
   }
   for (std::size_t i = 0; i < n; ++i) {

@@ -45,11 +45,10 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     const int moves_played = slot.history.num_moves();
     const bool greedy =
         params_.temperature_threshold && moves_played >= *params_.temperature_threshold;
-    const Action action = select_action(results[i].visit_counts, greedy ? 0.0 : temperature,
-                                        slot.rng, results[i].action_values);
+    const Action action = move_after_search(results[i], greedy ? 0.0 : temperature, slot.rng);
     const StepResult step = slot.game->step(action);
-    slot.history.add_move(visit_distribution(results[i].visit_counts), results[i].root_value,
-                          action, step.reward, step.observation, slot.game->to_play());
+    slot.history.add_move(results[i].policy_target, results[i].root_value, action, step.reward,
+                          step.observation, slot.game->to_play());
     if (step.done || slot.history.num_moves() >= params_.max_moves) {
       slot.history.truncated = step.done ? step.truncated : true;  // max_moves cuts it off
       finished.push_back(std::move(slot.history));

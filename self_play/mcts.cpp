@@ -4,6 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "self_play/action_selection.h"
+#include "self_play/gumbel.h"
+
 namespace muzero {
 
 void MinMaxStats::update(double value) {
@@ -41,10 +44,16 @@ BatchedSearch::BatchedSearch(SearchParams params, int num_players, int action_sp
   if (num_players < 1 || num_players > 2)
     throw std::invalid_argument("search supports 1 or 2 players");
   if (params.num_simulations < 1) throw std::invalid_argument("num_simulations must be >= 1");
+  if (params.algorithm != "puct" && params.algorithm != "gumbel")
+    throw std::invalid_argument("unknown search algorithm '" + params.algorithm +
+                                "' (puct or gumbel)");
+  if (params.gumbel_max_considered_actions < 1)
+    throw std::invalid_argument("gumbel_max_considered_actions must be >= 1");
+  gumbel_ = params.algorithm == "gumbel";
   for (Action a = 0; a < action_space_size; ++a) all_actions_.push_back(a);
 }
 
-void BatchedSearch::expand(SearchTree& tree, int node_index, int to_play, float reward,
+void BatchedSearch::expand(SearchTree& tree, int node_index, int to_play, float reward, float value,
                            int state_slot, std::span<const float> logits,
                            std::span<const Action> actions) {
   // Softmax over the given actions only: at the root this masks illegal moves.
@@ -65,6 +74,7 @@ void BatchedSearch::expand(SearchTree& tree, int node_index, int to_play, float 
   Node& node = tree.nodes[node_index];  // after push_back: the vector may have moved
   node.to_play = to_play;
   node.reward = reward;
+  node.network_value = value;
   node.state_slot = state_slot;
   node.first_child = first_child;
   node.num_children = static_cast<int>(actions.size());
@@ -84,7 +94,25 @@ void BatchedSearch::add_exploration_noise(SearchTree& tree, std::mt19937_64& rng
   }
 }
 
-int BatchedSearch::select_child(const SearchTree& tree, int node_index) const {
+void BatchedSearch::start_gumbel(SearchTree& tree, std::mt19937_64& rng) const {
+  const int children = tree.nodes[0].num_children;
+  tree.root_gumbel.assign(children, 0.0);
+  if (params_.add_exploration_noise) {
+    std::extreme_value_distribution<double> gumbel(0.0, 1.0);
+    for (double& g : tree.root_gumbel) g = gumbel(rng);
+  }
+  tree.considered_visits = considered_visit_sequence(
+      std::min(params_.gumbel_max_considered_actions, children), params_.num_simulations);
+}
+
+int BatchedSearch::select_child(const SearchTree& tree, int node_index, int simulation) const {
+  if (!gumbel_) return puct_child(tree, node_index);
+  if (node_index != 0) return gumbel_interior_child(tree, node_index, params_, num_players_);
+  return gumbel_root_child(tree, tree.considered_visits[simulation - 1], tree.root_gumbel, params_,
+                           num_players_);
+}
+
+int BatchedSearch::puct_child(const SearchTree& tree, int node_index) const {
   const Node& node = tree.nodes[node_index];
   // Ties go to the higher prior, then the lower action: deterministic given the noise, and the
   // first simulation (where every score is 0) follows the policy instead of action order.
@@ -148,10 +176,14 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
     SearchTree& tree = trees_[b];
     tree.nodes.reserve(1 + static_cast<std::size_t>(slots_per_tree) * A);
     tree.nodes.emplace_back();
-    expand(tree, 0, roots[b].to_play, 0.0f, slots[b],
+    expand(tree, 0, roots[b].to_play, 0.0f, out.values[b], slots[b],
            std::span<const float>(out.policy_logits).subspan(static_cast<std::size_t>(b) * A, A),
            roots[b].legal_actions);
-    if (params_.add_exploration_noise) add_exploration_noise(tree, rngs[b]);
+    if (gumbel_) {
+      start_gumbel(tree, rngs[b]);
+    } else if (params_.add_exploration_noise) {
+      add_exploration_noise(tree, rngs[b]);
+    }
     results[b].predicted_value = out.values[b];
   }
 
@@ -165,7 +197,7 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
       path.assign(1, 0);
       int player = roots[b].to_play;
       while (tree.nodes[path.back()].expanded()) {
-        path.push_back(select_child(tree, path.back()));
+        path.push_back(select_child(tree, path.back(), sim));
         player = (player + 1) % num_players_;
       }
       leaf_to_play[b] = player;
@@ -176,28 +208,46 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
     evaluator.recurrent_inference(parent_slots, actions, slots, out);
     for (int b = 0; b < B; ++b) {
       SearchTree& tree = trees_[b];
-      expand(tree, paths[b].back(), leaf_to_play[b], out.rewards[b], slots[b],
+      expand(tree, paths[b].back(), leaf_to_play[b], out.rewards[b], out.values[b], slots[b],
              std::span<const float>(out.policy_logits).subspan(static_cast<std::size_t>(b) * A, A),
              all_actions_);
       backpropagate(tree, paths[b], out.values[b], leaf_to_play[b]);
     }
   }
 
-  for (int b = 0; b < B; ++b) {
-    const SearchTree& tree = trees_[b];
-    const Node& root = tree.nodes[0];
-    results[b].visit_counts.assign(A, 0);
-    results[b].action_values.assign(A, 0.0f);
-    for (int c = root.first_child; c < root.first_child + root.num_children; ++c) {
-      const Node& child = tree.nodes[c];
-      results[b].visit_counts[child.action] = child.visit_count;
-      if (child.visit_count == 0) continue;
-      results[b].action_values[child.action] =
-          static_cast<float>(value_for_parent(child, params_.discount, num_players_));
-    }
-    results[b].root_value = static_cast<float>(root.value());
-  }
+  for (int b = 0; b < B; ++b) finish(trees_[b], results[b]);
   return results;
+}
+
+void BatchedSearch::finish(const SearchTree& tree, SearchResult& result) const {
+  const int A = action_space_size_;
+  const Node& root = tree.nodes[0];
+  result.visit_counts.assign(A, 0);
+  result.action_values.assign(A, 0.0f);
+  result.policy_target.assign(A, 0.0f);
+  int max_visits = 0;
+  for (int c = root.first_child; c < root.first_child + root.num_children; ++c) {
+    const Node& child = tree.nodes[c];
+    result.visit_counts[child.action] = child.visit_count;
+    max_visits = std::max(max_visits, child.visit_count);
+    if (child.visit_count == 0) continue;
+    result.action_values[child.action] =
+        static_cast<float>(value_for_parent(child, params_.discount, num_players_));
+  }
+  result.root_value = static_cast<float>(root.value());
+  if (!gumbel_) {
+    result.policy_target = visit_distribution(result.visit_counts);
+    return;
+  }
+  const std::vector<double> sigma = node_sigma_completed_q(tree, 0, params_, num_players_);
+  const std::vector<double> policy = improved_policy(tree, 0, sigma);
+  for (int i = 0; i < root.num_children; ++i) {
+    result.policy_target[tree.nodes[root.first_child + i].action] = static_cast<float>(policy[i]);
+  }
+  // The most visited survivor of the halving, ranked as the halving ranks them.
+  result.chosen_action =
+      tree.nodes[gumbel_root_child(tree, max_visits, tree.root_gumbel, params_, num_players_)]
+          .action;
 }
 
 }  // namespace muzero

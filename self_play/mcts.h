@@ -2,12 +2,15 @@
 // MuZero's Monte-Carlo tree search over the learned model, as in the paper's pseudocode and
 // muzero-general: pUCT selection with min-max normalised values, Dirichlet noise at the root,
 // legal-action masking at the root only, and sign flips between the two players of a
-// two-player game. B roots are searched in lock-step so every simulation is one batched
-// network call for all B leaves.
+// two-player game. Or, with algorithm "gumbel", Gumbel MuZero's rules (self_play/gumbel.h).
+// B roots are searched in lock-step so every simulation is one batched network call for all B
+// leaves.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "games/game.h"
@@ -22,7 +25,11 @@ struct SearchParams {
   double pb_c_init = 1.25;
   double root_dirichlet_alpha = 0.25;
   double root_exploration_fraction = 0.25;
-  bool add_exploration_noise = true;
+  bool add_exploration_noise = true;  // Dirichlet noise (puct) or Gumbel noise (gumbel)
+  std::string algorithm = "puct";     // "puct" (MuZero) or "gumbel" (Gumbel MuZero)
+  int gumbel_max_considered_actions = 16;
+  double gumbel_c_visit = 50.0;
+  double gumbel_c_scale = 0.1;
 };
 
 struct SearchRoot {
@@ -36,6 +43,12 @@ struct SearchResult {
   // action_space_size: each visited root child's reward + discount * value, for the root's
   // player; 0 where unvisited. Breaks ties between equally visited actions.
   std::vector<float> action_values;
+  // action_space_size: what the policy head learns from this search. puct: the visit
+  // distribution; gumbel: the improved policy softmax(logit + sigma(completed Q)).
+  std::vector<float> policy_target;
+  // gumbel only: the move the search chose (with Gumbel noise when exploring). puct leaves the
+  // choice to the caller, by visit counts and temperature.
+  std::optional<Action> chosen_action;
   float root_value = 0.0f;       // mean value of the root after the search, for its player
   float predicted_value = 0.0f;  // the network's value for the root observation
 };
@@ -54,6 +67,7 @@ class MinMaxStats {
 struct Node {
   float prior = 0.0f;
   float reward = 0.0f;
+  float network_value = 0.0f;  // the network's value of this state, for its player to move
   double value_sum = 0.0;
   int visit_count = 0;
   int to_play = 0;
@@ -86,6 +100,8 @@ double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMax
 struct SearchTree {
   std::vector<Node> nodes;  // nodes[0] is the root
   MinMaxStats stats;
+  std::vector<double> root_gumbel;     // gumbel: one Gumbel(0, 1) draw per root child, or zeros
+  std::vector<int> considered_visits;  // gumbel: sequential halving's schedule
 };
 
 class BatchedSearch {
@@ -100,15 +116,19 @@ class BatchedSearch {
   const std::vector<SearchTree>& trees() const { return trees_; }
 
  private:
-  void expand(SearchTree& tree, int node_index, int to_play, float reward, int state_slot,
-              std::span<const float> logits, std::span<const Action> actions);
+  void expand(SearchTree& tree, int node_index, int to_play, float reward, float value,
+              int state_slot, std::span<const float> logits, std::span<const Action> actions);
+  void start_gumbel(SearchTree& tree, std::mt19937_64& rng) const;
+  void finish(const SearchTree& tree, SearchResult& result) const;
   void add_exploration_noise(SearchTree& tree, std::mt19937_64& rng) const;
   void backpropagate(SearchTree& tree, std::span<const int> path, double value, int to_play) const;
-  int select_child(const SearchTree& tree, int node_index) const;
+  int select_child(const SearchTree& tree, int node_index, int simulation) const;
+  int puct_child(const SearchTree& tree, int node_index) const;
 
   SearchParams params_;
   int num_players_;
   int action_space_size_;
+  bool gumbel_;
   std::vector<SearchTree> trees_;
   std::vector<Action> all_actions_;
   std::vector<double> softmax_scratch_;

@@ -92,19 +92,28 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_EQ(c.network.fc_conv_channels, 0);
   EXPECT_EQ(c.network.fc_conv_kernel, 4);
   EXPECT_EQ(c.network.fc_action_input, "one_hot");
+  EXPECT_EQ(c.self_play.search.algorithm, "puct");
+  EXPECT_EQ(c.self_play.search.gumbel_max_considered_actions, 16);
+  EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_visit, 50.0);
+  EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
 }
 
 TEST(Config, OverridesReplaceFileValues) {
-  const Config c = load_config(kSource + "/configs/cartpole.yaml",
-                               {"self_play.num_simulations=25", "training.ratio=null",
-                                "network.fc_value_layers=[4, 5]", "network.fc_conv_channels=32",
-                                "network.fc_conv_kernel=3", "network.fc_action_input=per_action"});
+  const Config c = load_config(
+      kSource + "/configs/cartpole.yaml",
+      {"self_play.num_simulations=25", "training.ratio=null", "network.fc_value_layers=[4, 5]",
+       "network.fc_conv_channels=32", "network.fc_conv_kernel=3",
+       "network.fc_action_input=per_action", "self_play.search=gumbel",
+       "self_play.gumbel_max_considered_actions=4", "self_play.gumbel_c_scale=0.1"});
   EXPECT_EQ(c.self_play.search.num_simulations, 25);
   EXPECT_FALSE(c.ratio.has_value());
   EXPECT_EQ(c.network.fc_value_layers, (std::vector<int>{4, 5}));
   EXPECT_EQ(c.network.fc_conv_channels, 32);
   EXPECT_EQ(c.network.fc_conv_kernel, 3);
   EXPECT_EQ(c.network.fc_action_input, "per_action");
+  EXPECT_EQ(c.self_play.search.algorithm, "gumbel");
+  EXPECT_EQ(c.self_play.search.gumbel_max_considered_actions, 4);
+  EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
 }
 
 TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {
@@ -139,6 +148,9 @@ TEST(Config, RefusesOutOfRangeValues) {
   const std::string device = write_config("device", "training:\n  device: tpu\n");
   EXPECT_EQ(error_of(device),
             device + ":2: training.device: must be one of auto, cpu, cuda, got 'tpu'");
+  const std::string search = write_config("search", "self_play:\n  search: alphazero\n");
+  EXPECT_EQ(error_of(search),
+            search + ":2: self_play.search: must be one of puct, gumbel, got 'alphazero'");
   const std::string game = write_config("game", "game:\n  name: chess\n");
   EXPECT_NE(error_of(game).find(game + ":2: game.name: must be one of"), std::string::npos);
   const std::string schedule =

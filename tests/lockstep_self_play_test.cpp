@@ -25,38 +25,44 @@ SelfPlayParams small_params(int max_moves) {
 
 // Replaying a recorded game gives back its observations, rewards and players; its policies are
 // distributions over legal moves only; each call makes one batched network call per simulation.
+// For both search algorithms (gumbel records its improved policy instead of the visits).
 TEST(LockstepSelfPlay, RecordsConsistentTicTacToeGames) {
-  StubEvaluator evaluator = uniform_evaluator(9);
-  LockstepSelfPlay self_play([] { return std::make_unique<TicTacToe>(); }, 4, small_params(9), 1);
-  std::vector<GameHistory> games;
-  int calls = 0;
-  while (games.size() < 8) {
-    for (GameHistory& g : self_play.step(evaluator, 1.0)) games.push_back(std::move(g));
-    ++calls;
-  }
-  EXPECT_EQ(evaluator.batch_sizes, std::vector<int>(calls * 7, 4));
-  for (const GameHistory& g : games) {
-    TicTacToe replay;
-    replay.reset(0);
-    ASSERT_EQ(std::vector<float>(g.observation(0).begin(), g.observation(0).end()),
-              replay.observation());
-    for (int i = 0; i < g.num_moves(); ++i) {
-      const auto policy = g.policy(i);
-      EXPECT_NEAR(std::accumulate(policy.begin(), policy.end(), 0.0), 1.0, 1e-6);
-      const std::vector<Action> legal = replay.legal_actions();
-      for (Action a = 0; a < 9; ++a) {
-        if (std::find(legal.begin(), legal.end(), a) == legal.end()) {
-          EXPECT_EQ(policy[a], 0.0f);
-        }
-      }
-      EXPECT_EQ(g.to_play[i], replay.to_play());
-      const StepResult r = replay.step(g.actions[i + 1]);
-      EXPECT_EQ(g.rewards[i + 1], r.reward);
-      EXPECT_EQ(std::vector<float>(g.observation(i + 1).begin(), g.observation(i + 1).end()),
-                r.observation);
+  for (const char* algorithm : {"puct", "gumbel"}) {
+    SCOPED_TRACE(algorithm);
+    StubEvaluator evaluator = uniform_evaluator(9);
+    SelfPlayParams params = small_params(9);
+    params.search.algorithm = algorithm;
+    LockstepSelfPlay self_play([] { return std::make_unique<TicTacToe>(); }, 4, params, 1);
+    std::vector<GameHistory> games;
+    int calls = 0;
+    while (games.size() < 8) {
+      for (GameHistory& g : self_play.step(evaluator, 1.0)) games.push_back(std::move(g));
+      ++calls;
     }
-    EXPECT_TRUE(replay.is_terminal());
-    EXPECT_FALSE(g.truncated) << "finished games are not truncated";
+    EXPECT_EQ(evaluator.batch_sizes, std::vector<int>(calls * 7, 4));
+    for (const GameHistory& g : games) {
+      TicTacToe replay;
+      replay.reset(0);
+      ASSERT_EQ(std::vector<float>(g.observation(0).begin(), g.observation(0).end()),
+                replay.observation());
+      for (int i = 0; i < g.num_moves(); ++i) {
+        const auto policy = g.policy(i);
+        EXPECT_NEAR(std::accumulate(policy.begin(), policy.end(), 0.0), 1.0, 1e-6);
+        const std::vector<Action> legal = replay.legal_actions();
+        for (Action a = 0; a < 9; ++a) {
+          if (std::find(legal.begin(), legal.end(), a) == legal.end()) {
+            EXPECT_EQ(policy[a], 0.0f);
+          }
+        }
+        EXPECT_EQ(g.to_play[i], replay.to_play());
+        const StepResult r = replay.step(g.actions[i + 1]);
+        EXPECT_EQ(g.rewards[i + 1], r.reward);
+        EXPECT_EQ(std::vector<float>(g.observation(i + 1).begin(), g.observation(i + 1).end()),
+                  r.observation);
+      }
+      EXPECT_TRUE(replay.is_terminal());
+      EXPECT_FALSE(g.truncated) << "finished games are not truncated";
+    }
   }
 }
 

@@ -188,7 +188,7 @@ TEST(Mcts, DirichletNoiseChangesRootPriorsAndKeepsThemADistribution) {
 }
 
 // B roots searched together give exactly what each gives alone, with one network call per
-// simulation for all of them.
+// simulation for all of them, for both search algorithms (with their noise).
 TEST(Mcts, LockStepBatchEqualsSeparateSearches) {
   auto hash = [](const LatentPath& p) {
     double h = p.root * 7.0;
@@ -205,30 +205,35 @@ TEST(Mcts, LockStepBatchEqualsSeparateSearches) {
                                     static_cast<float>(std::cos(h * 5)), 0.2f};
         });
   };
-  SearchParams params;
-  params.num_simulations = 30;
-  for (int players = 1; players <= 2; ++players) {
-    const std::vector<std::vector<float>> observations{{0.1f}, {0.2f}, {0.3f}};
-    const std::vector<std::vector<Action>> legal{{0, 1, 2}, {0, 2}, {1, 2}};
-    std::vector<SearchRoot> roots;
-    std::vector<std::mt19937_64> rngs;
-    for (int b = 0; b < 3; ++b) {
-      roots.push_back({observations[b], legal[b], b % players});
-      rngs.emplace_back(100 + b);
-    }
-    StubEvaluator batched_evaluator = make_evaluator();
-    BatchedSearch batched(params, players, 3);
-    const std::vector<SearchResult> together = batched.run(batched_evaluator, roots, rngs);
-    EXPECT_EQ(batched_evaluator.batch_sizes, std::vector<int>(31, 3));
+  for (const char* algorithm : {"puct", "gumbel"}) {
+    SearchParams params;
+    params.num_simulations = 30;
+    params.algorithm = algorithm;
+    for (int players = 1; players <= 2; ++players) {
+      const std::vector<std::vector<float>> observations{{0.1f}, {0.2f}, {0.3f}};
+      const std::vector<std::vector<Action>> legal{{0, 1, 2}, {0, 2}, {1, 2}};
+      std::vector<SearchRoot> roots;
+      std::vector<std::mt19937_64> rngs;
+      for (int b = 0; b < 3; ++b) {
+        roots.push_back({observations[b], legal[b], b % players});
+        rngs.emplace_back(100 + b);
+      }
+      StubEvaluator batched_evaluator = make_evaluator();
+      BatchedSearch batched(params, players, 3);
+      const std::vector<SearchResult> together = batched.run(batched_evaluator, roots, rngs);
+      EXPECT_EQ(batched_evaluator.batch_sizes, std::vector<int>(31, 3));
 
-    for (int b = 0; b < 3; ++b) {
-      StubEvaluator single_evaluator = make_evaluator();
-      BatchedSearch single(params, players, 3);
-      std::vector<std::mt19937_64> one_rng{std::mt19937_64(100 + b)};
-      const SearchResult alone = single.run(single_evaluator, {&roots[b], 1}, one_rng)[0];
-      EXPECT_EQ(alone.visit_counts, together[b].visit_counts) << "root " << b;
-      EXPECT_FLOAT_EQ(alone.root_value, together[b].root_value) << "root " << b;
-      EXPECT_FLOAT_EQ(alone.predicted_value, together[b].predicted_value);
+      for (int b = 0; b < 3; ++b) {
+        StubEvaluator single_evaluator = make_evaluator();
+        BatchedSearch single(params, players, 3);
+        std::vector<std::mt19937_64> one_rng{std::mt19937_64(100 + b)};
+        const SearchResult alone = single.run(single_evaluator, {&roots[b], 1}, one_rng)[0];
+        EXPECT_EQ(alone.visit_counts, together[b].visit_counts) << "root " << b;
+        EXPECT_FLOAT_EQ(alone.root_value, together[b].root_value) << "root " << b;
+        EXPECT_FLOAT_EQ(alone.predicted_value, together[b].predicted_value);
+        EXPECT_EQ(alone.policy_target, together[b].policy_target) << "root " << b;
+        EXPECT_EQ(alone.chosen_action, together[b].chosen_action) << "root " << b;
+      }
     }
   }
 }

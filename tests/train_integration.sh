@@ -69,6 +69,10 @@ check "evaluate exits 0" [ $? -eq 0 ]
 check "evaluate reports the mean reward" grep -q "^reward .* (mean +- std)" "$work/eval.txt"
 "$muzero" evaluate --checkpoint "$checkpoint" --games 2 --json > "$work/eval.json" 2>&1
 check "evaluate --json prints one object" grep -q '^{"games":2,"distinct_games":[0-9]*,"mean_reward":.*}$' "$work/eval.json"
+"$muzero" evaluate --checkpoint "$checkpoint" --games 2 --search gumbel --json > "$work/gumbel.json" 2>&1
+check "evaluate --search gumbel plays the games" grep -q '^{"games":2,' "$work/gumbel.json"
+"$muzero" evaluate --checkpoint "$checkpoint" --search alphazero > "$work/bad_search.txt" 2>&1
+check "an unknown --search is refused" [ $? -ne 0 ]
 printf 'not a checkpoint' > "$work/garbage.pt"
 "$muzero" evaluate --checkpoint "$work/garbage.pt" > "$work/garbage.txt" 2>&1
 check "a corrupt checkpoint is refused with status 2" [ $? -eq 2 ]

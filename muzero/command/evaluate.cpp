@@ -1,6 +1,6 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
-//                 [--muzero-player 0|1] [--simulations N] [--random-opening N] [--json]
-//                 [--seed S]
+//                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
+//                 [--random-opening N] [--json] [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
@@ -25,6 +25,7 @@ struct EvaluateOptions {
   bool json = false;
   std::uint64_t seed = 0;
   int simulations = 0;  // 0: the checkpoint's self_play.num_simulations
+  std::string search;   // empty: the checkpoint's self_play.search
   int random_opening = 0;
 };
 
@@ -51,6 +52,7 @@ int run(const EvaluateOptions& options) {
   TorchEvaluator evaluator(agent.network, probe->observation_shape(), torch::kCPU);
   SearchParams search = config.self_play.search;
   if (options.simulations > 0) search.num_simulations = options.simulations;
+  if (!options.search.empty()) search.algorithm = options.search;
   const EpisodeSettings settings{search, config.self_play.max_moves, opponent,
                                  options.muzero_player, options.random_opening};
   std::mt19937_64 rng(options.seed);
@@ -93,6 +95,10 @@ CommandRunner add_evaluate_command(CLI::App& app) {
       ->add_option("--simulations", options->simulations,
                    "Search simulations per move (default: the checkpoint's num_simulations)")
       ->check(CLI::Range(1, 100000));
+  evaluate
+      ->add_option("--search", options->search,
+                   "Tree search (default: the checkpoint's self_play.search)")
+      ->check(CLI::IsMember({"puct", "gumbel"}));
   evaluate
       ->add_option("--random-opening", options->random_opening,
                    "Play the first N moves of every game at random (both seats), for varied games "

@@ -32,14 +32,14 @@ std::string legal_list(const Game& game) {
   return out;
 }
 
-// MuZero's move: one search without noise, the most visited action, and what it saw.
+// MuZero's move: one search without noise, the move it chose, and what it saw.
 Action muzero_move(Game& game, BatchedSearch& search, Evaluator& evaluator) {
   const std::vector<float> observation = game.observation();
   SearchRoot root{observation, game.legal_actions(), game.to_play()};
   std::vector<std::mt19937_64> unused(1);
   const SearchResult result = search.run(evaluator, {&root, 1}, unused)[0];
   std::mt19937_64 rng(0);
-  const Action action = select_action(result.visit_counts, 0.0, rng, result.action_values);
+  const Action action = move_after_search(result, 0.0, rng);
   std::ostringstream visits;
   for (Action a : game.legal_actions()) {
     visits << " " << game.action_to_string(a) << ":" << result.visit_counts[a];

@@ -1,0 +1,55 @@
+#pragma once
+// The search rules of Gumbel MuZero (Danihelka et al., "Policy improvement by planning with
+// Gumbel", ICLR 2022), used when SearchParams::algorithm is "gumbel":
+//  - the root tries the top m = min(gumbel_max_considered_actions, legal) actions by
+//    gumbel + logit, then halves them by gumbel + logit + sigma(completed Q) until the
+//    simulations run out (sequential halving), so every considered move is evaluated by the
+//    model before one is chosen, whatever the prior thinks of it;
+//  - below the root, the child that brings the visit distribution closest to the improved
+//    policy softmax(logit + sigma(completed Q)) is visited (deterministic);
+//  - the policy target is that improved policy at the root, not the visit counts.
+// Logits are log priors: softmax is shift-invariant, so log(prior) stands in for the network's
+// logits of the same node.
+#include <span>
+#include <vector>
+
+#include "self_play/mcts.h"
+
+namespace muzero {
+
+// Sequential halving's schedule for `num_considered` root actions: entry k (of num_simulations)
+// is the visit count that the root action chosen at simulation k must have. Each round gives
+// every surviving action max(1, simulations / (ceil(log2 m) * survivors)) more visits, then
+// keeps the better half (at least 2). num_considered <= 1: 0, 1, 2, ...
+std::vector<int> considered_visit_sequence(int num_considered, int num_simulations);
+
+// Q values completed and transformed, for one node's n children (all spans have n entries):
+// q (child reward + discount * value, for the node's player; read only where visits > 0),
+// visits, priors (summing to 1), raw_value (the network's value of the node). Unvisited
+// children get the mixed value (raw_value + sum(visits) * prior-weighted mean visited q) /
+// (1 + sum(visits)); all are min-max rescaled over the children to [0, 1], then scaled by
+// (c_visit + max visits) * c_scale. Returns n values.
+std::vector<double> sigma_completed_q(std::span<const double> q, std::span<const int> visits,
+                                      std::span<const double> priors, double raw_value,
+                                      double c_visit, double c_scale);
+
+// sigma_completed_q for the children of tree.nodes[node_index].
+std::vector<double> node_sigma_completed_q(const SearchTree& tree, int node_index,
+                                           const SearchParams& params, int num_players);
+
+// softmax(log prior + sigma) over the children of tree.nodes[node_index]; n values.
+std::vector<double> improved_policy(const SearchTree& tree, int node_index,
+                                    std::span<const double> sigma);
+
+// The root child (a node index) to visit when the chosen action must have `considered_visits`
+// visits: the best gumbel + log prior + sigma among the root children with exactly that many.
+// gumbel: one value per root child (zeros without exploration noise).
+int gumbel_root_child(const SearchTree& tree, int considered_visits, std::span<const double> gumbel,
+                      const SearchParams& params, int num_players);
+
+// The child (a node index) of an interior node to visit: argmax of improved policy -
+// visits / (1 + total visits); ties to the lower action.
+int gumbel_interior_child(const SearchTree& tree, int node_index, const SearchParams& params,
+                          int num_players);
+
+}  // namespace muzero
