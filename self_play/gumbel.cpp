@@ -37,9 +37,9 @@ std::vector<int> considered_visit_sequence(int num_considered, int num_simulatio
   return sequence;
 }
 
-std::vector<double> sigma_completed_q(std::span<const double> q, std::span<const int> visits,
-                                      std::span<const double> priors, double raw_value,
-                                      double c_visit, double c_scale) {
+void sigma_completed_q(std::span<const double> q, std::span<const int> visits,
+                       std::span<const double> priors, double raw_value, double c_visit,
+                       double c_scale, std::vector<double>& sigma) {
   const std::size_t n = q.size();
   if (visits.size() != n || priors.size() != n)
     throw std::invalid_argument("sigma_completed_q: spans of different sizes");
@@ -56,56 +56,56 @@ std::vector<double> sigma_completed_q(std::span<const double> q, std::span<const
   if (total_visits > 0 && visited_prior > 0) {
     mixed = (raw_value + total_visits * (weighted_q / visited_prior)) / (1.0 + total_visits);
   }
-  std::vector<double> sigma(n);
+  sigma.resize(n);
   for (std::size_t i = 0; i < n; ++i) sigma[i] = visits[i] > 0 ? q[i] : mixed;
-  if (n == 0) return sigma;
+  if (n == 0) return;
   const auto [lo, hi] = std::minmax_element(sigma.begin(), sigma.end());
   const double low = *lo, spread = std::max(*hi - low, kMinSpread);
   const double scale = (c_visit + max_visits) * c_scale;
   for (double& s : sigma) s = scale * (s - low) / spread;
-  return sigma;
 }
 
-std::vector<double> node_sigma_completed_q(const SearchTree& tree, int node_index,
-                                           const SearchParams& params, int num_players) {
+void node_sigma_completed_q(const SearchTree& tree, int node_index, const SearchParams& params,
+                            int num_players, GumbelScratch& scratch) {
   const Node& node = tree.nodes[node_index];
   const int n = node.num_children;
-  std::vector<double> q(n), priors(n);
-  std::vector<int> visits(n);
+  scratch.q.resize(n);
+  scratch.priors.resize(n);
+  scratch.visits.resize(n);
   for (int i = 0; i < n; ++i) {
     const Node& child = tree.nodes[node.first_child + i];
-    visits[i] = child.visit_count;
-    priors[i] = child.prior;
-    q[i] = child.visit_count > 0 ? value_for_parent(child, params.discount, num_players) : 0.0;
+    scratch.visits[i] = child.visit_count;
+    scratch.priors[i] = child.prior;
+    scratch.q[i] =
+        child.visit_count > 0 ? value_for_parent(child, params.discount, num_players) : 0.0;
   }
-  return sigma_completed_q(q, visits, priors, node.network_value, params.gumbel_c_visit,
-                           params.gumbel_c_scale);
+  sigma_completed_q(scratch.q, scratch.visits, scratch.priors, node.network_value,
+                    params.gumbel_c_visit, params.gumbel_c_scale, scratch.sigma);
 }
 
-std::vector<double> improved_policy(const SearchTree& tree, int node_index,
-                                    std::span<const double> sigma) {
+void improved_policy(const SearchTree& tree, int node_index, GumbelScratch& scratch) {
   const Node& node = tree.nodes[node_index];
-  std::vector<double> policy(node.num_children);
+  std::vector<double>& policy = scratch.policy;
+  policy.resize(node.num_children);
   double max_logit = -std::numeric_limits<double>::infinity();
   for (int i = 0; i < node.num_children; ++i) {
-    policy[i] = log_prior(tree.nodes[node.first_child + i]) + sigma[i];
+    policy[i] = log_prior(tree.nodes[node.first_child + i]) + scratch.sigma[i];
     max_logit = std::max(max_logit, policy[i]);
   }
   double sum = 0;
   for (double& p : policy) sum += p = std::exp(p - max_logit);
   for (double& p : policy) p /= sum;
-  return policy;
 }
 
 int gumbel_root_child(const SearchTree& tree, int considered_visits, std::span<const double> gumbel,
-                      const SearchParams& params, int num_players) {
+                      const SearchParams& params, int num_players, GumbelScratch& scratch) {
   const Node& root = tree.nodes[0];
-  const std::vector<double> sigma = node_sigma_completed_q(tree, 0, params, num_players);
+  node_sigma_completed_q(tree, 0, params, num_players, scratch);
   int best = -1, best_any = root.first_child;
   double best_score = -std::numeric_limits<double>::infinity(), best_any_score = best_score;
   for (int i = 0; i < root.num_children; ++i) {
     const int c = root.first_child + i;
-    const double score = gumbel[i] + log_prior(tree.nodes[c]) + sigma[i];
+    const double score = gumbel[i] + log_prior(tree.nodes[c]) + scratch.sigma[i];
     if (score > best_any_score) best_any_score = score, best_any = c;
     if (tree.nodes[c].visit_count == considered_visits && score > best_score) {
       best_score = score;
@@ -118,10 +118,10 @@ int gumbel_root_child(const SearchTree& tree, int considered_visits, std::span<c
 }
 
 int gumbel_interior_child(const SearchTree& tree, int node_index, const SearchParams& params,
-                          int num_players) {
+                          int num_players, GumbelScratch& scratch) {
   const Node& node = tree.nodes[node_index];
-  const std::vector<double> sigma = node_sigma_completed_q(tree, node_index, params, num_players);
-  const std::vector<double> policy = improved_policy(tree, node_index, sigma);
+  node_sigma_completed_q(tree, node_index, params, num_players, scratch);
+  improved_policy(tree, node_index, scratch);
   double denominator = 1.0;
   for (int c = node.first_child; c < node.first_child + node.num_children; ++c) {
     denominator += tree.nodes[c].visit_count;
@@ -130,7 +130,7 @@ int gumbel_interior_child(const SearchTree& tree, int node_index, const SearchPa
   double best_score = -std::numeric_limits<double>::infinity();
   for (int i = 0; i < node.num_children; ++i) {
     const int c = node.first_child + i;
-    const double score = policy[i] - tree.nodes[c].visit_count / denominator;
+    const double score = scratch.policy[i] - tree.nodes[c].visit_count / denominator;
     if (score > best_score) {
       best_score = score;
       best = c;

@@ -28,28 +28,28 @@ std::vector<int> considered_visit_sequence(int num_considered, int num_simulatio
 // visits, priors (summing to 1), raw_value (the network's value of the node). Unvisited
 // children get the mixed value (raw_value + sum(visits) * prior-weighted mean visited q) /
 // (1 + sum(visits)); all are min-max rescaled over the children to [0, 1], then scaled by
-// (c_visit + max visits) * c_scale. Returns n values.
-std::vector<double> sigma_completed_q(std::span<const double> q, std::span<const int> visits,
-                                      std::span<const double> priors, double raw_value,
-                                      double c_visit, double c_scale);
+// (c_visit + max visits) * c_scale. Writes n values to `sigma`.
+void sigma_completed_q(std::span<const double> q, std::span<const int> visits,
+                       std::span<const double> priors, double raw_value, double c_visit,
+                       double c_scale, std::vector<double>& sigma);
 
-// sigma_completed_q for the children of tree.nodes[node_index].
-std::vector<double> node_sigma_completed_q(const SearchTree& tree, int node_index,
-                                           const SearchParams& params, int num_players);
+// sigma_completed_q for the children of tree.nodes[node_index], into scratch.sigma.
+void node_sigma_completed_q(const SearchTree& tree, int node_index, const SearchParams& params,
+                            int num_players, GumbelScratch& scratch);
 
-// softmax(log prior + sigma) over the children of tree.nodes[node_index]; n values.
-std::vector<double> improved_policy(const SearchTree& tree, int node_index,
-                                    std::span<const double> sigma);
+// softmax(log prior + scratch.sigma) over the children of tree.nodes[node_index], into
+// scratch.policy; scratch.sigma must be that node's (node_sigma_completed_q).
+void improved_policy(const SearchTree& tree, int node_index, GumbelScratch& scratch);
 
 // The root child (a node index) to visit when the chosen action must have `considered_visits`
 // visits: the best gumbel + log prior + sigma among the root children with exactly that many.
 // gumbel: one value per root child (zeros without exploration noise).
 int gumbel_root_child(const SearchTree& tree, int considered_visits, std::span<const double> gumbel,
-                      const SearchParams& params, int num_players);
+                      const SearchParams& params, int num_players, GumbelScratch& scratch);
 
 // The child (a node index) of an interior node to visit: argmax of improved policy -
 // visits / (1 + total visits); ties to the lower action.
 int gumbel_interior_child(const SearchTree& tree, int node_index, const SearchParams& params,
-                          int num_players);
+                          int num_players, GumbelScratch& scratch);
 
 }  // namespace muzero

@@ -105,11 +105,12 @@ void BatchedSearch::start_gumbel(SearchTree& tree, std::mt19937_64& rng) const {
       std::min(params_.gumbel_max_considered_actions, children), params_.num_simulations);
 }
 
-int BatchedSearch::select_child(const SearchTree& tree, int node_index, int simulation) const {
+int BatchedSearch::select_child(const SearchTree& tree, int node_index, int simulation) {
   if (!gumbel_) return puct_child(tree, node_index);
-  if (node_index != 0) return gumbel_interior_child(tree, node_index, params_, num_players_);
+  if (node_index != 0)
+    return gumbel_interior_child(tree, node_index, params_, num_players_, gumbel_scratch_);
   return gumbel_root_child(tree, tree.considered_visits[simulation - 1], tree.root_gumbel, params_,
-                           num_players_);
+                           num_players_, gumbel_scratch_);
 }
 
 int BatchedSearch::puct_child(const SearchTree& tree, int node_index) const {
@@ -219,7 +220,7 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
   return results;
 }
 
-void BatchedSearch::finish(const SearchTree& tree, SearchResult& result) const {
+void BatchedSearch::finish(const SearchTree& tree, SearchResult& result) {
   const int A = action_space_size_;
   const Node& root = tree.nodes[0];
   result.visit_counts.assign(A, 0);
@@ -239,15 +240,16 @@ void BatchedSearch::finish(const SearchTree& tree, SearchResult& result) const {
     result.policy_target = visit_distribution(result.visit_counts);
     return;
   }
-  const std::vector<double> sigma = node_sigma_completed_q(tree, 0, params_, num_players_);
-  const std::vector<double> policy = improved_policy(tree, 0, sigma);
+  node_sigma_completed_q(tree, 0, params_, num_players_, gumbel_scratch_);
+  improved_policy(tree, 0, gumbel_scratch_);
   for (int i = 0; i < root.num_children; ++i) {
-    result.policy_target[tree.nodes[root.first_child + i].action] = static_cast<float>(policy[i]);
+    result.policy_target[tree.nodes[root.first_child + i].action] =
+        static_cast<float>(gumbel_scratch_.policy[i]);
   }
   // The most visited survivor of the halving, ranked as the halving ranks them.
-  result.chosen_action =
-      tree.nodes[gumbel_root_child(tree, max_visits, tree.root_gumbel, params_, num_players_)]
-          .action;
+  result.chosen_action = tree.nodes[gumbel_root_child(tree, max_visits, tree.root_gumbel, params_,
+                                                      num_players_, gumbel_scratch_)]
+                             .action;
 }
 
 }  // namespace muzero

@@ -97,6 +97,13 @@ double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMax
                  const SearchParams& params, int num_players);
 
 // One search tree; public for tests that inspect the tree after a search.
+// Buffers that the Gumbel selection functions (self_play/gumbel.h) reuse from one selection to
+// the next, so that the search loop does not allocate.
+struct GumbelScratch {
+  std::vector<double> q, priors, sigma, policy;
+  std::vector<int> visits;
+};
+
 struct SearchTree {
   std::vector<Node> nodes;  // nodes[0] is the root
   MinMaxStats stats;
@@ -119,10 +126,10 @@ class BatchedSearch {
   void expand(SearchTree& tree, int node_index, int to_play, float reward, float value,
               int state_slot, std::span<const float> logits, std::span<const Action> actions);
   void start_gumbel(SearchTree& tree, std::mt19937_64& rng) const;
-  void finish(const SearchTree& tree, SearchResult& result) const;
+  void finish(const SearchTree& tree, SearchResult& result);
   void add_exploration_noise(SearchTree& tree, std::mt19937_64& rng) const;
   void backpropagate(SearchTree& tree, std::span<const int> path, double value, int to_play) const;
-  int select_child(const SearchTree& tree, int node_index, int simulation) const;
+  int select_child(const SearchTree& tree, int node_index, int simulation);
   int puct_child(const SearchTree& tree, int node_index) const;
 
   SearchParams params_;
@@ -132,6 +139,7 @@ class BatchedSearch {
   std::vector<SearchTree> trees_;
   std::vector<Action> all_actions_;
   std::vector<double> softmax_scratch_;
+  GumbelScratch gumbel_scratch_;
 };
 
 }  // namespace muzero

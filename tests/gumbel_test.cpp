@@ -54,18 +54,17 @@ TEST(Gumbel, ConsideredVisitSequenceMatchesHandComputation) {
 // c_scale 0.1. Mixed value: (0 + 3 * (0.5 * 0.5 + 0.2 * 1.0) / 0.7) / 4 = 0.482143; completed
 // (0.5, 0.482143, 1.0) rescale to (0.017857 / 0.517857, 0, 1), times (50 + 2) * 0.1 = 5.2.
 TEST(Gumbel, SigmaOfCompletedQMatchesHandComputation) {
-  const std::vector<double> sigma =
-      sigma_completed_q(std::vector<double>{0.5, 123.0, 1.0}, std::vector<int>{2, 0, 1},
-                        std::vector<double>{0.5, 0.3, 0.2}, 0.0, 50.0, 0.1);
+  std::vector<double> sigma{7.0};  // replaced, whatever it held
+  sigma_completed_q(std::vector<double>{0.5, 123.0, 1.0}, std::vector<int>{2, 0, 1},
+                    std::vector<double>{0.5, 0.3, 0.2}, 0.0, 50.0, 0.1, sigma);
   ASSERT_EQ(sigma.size(), 3u);
   EXPECT_NEAR(sigma[0], 5.2 * 0.017857142857 / 0.517857142857, 1e-9);
   EXPECT_NEAR(sigma[1], 0.0, 1e-12);
   EXPECT_NEAR(sigma[2], 5.2, 1e-9);
   // Nothing visited: every Q completes to the raw value, and equal Qs transform to 0.
-  const std::vector<double> none =
-      sigma_completed_q(std::vector<double>{9.0, 9.0}, std::vector<int>{0, 0},
-                        std::vector<double>{0.5, 0.5}, 0.7, 50.0, 1.0);
-  EXPECT_EQ(none, (std::vector<double>{0.0, 0.0}));
+  sigma_completed_q(std::vector<double>{9.0, 9.0}, std::vector<int>{0, 0},
+                    std::vector<double>{0.5, 0.5}, 0.7, 50.0, 1.0, sigma);
+  EXPECT_EQ(sigma, (std::vector<double>{0.0, 0.0}));
 }
 
 // A node with two children, priors 0.5 / 0.5, child 0 visited once with reward 1 (value 0),
@@ -85,14 +84,15 @@ TEST(Gumbel, InteriorSelectionFollowsTheImprovedPolicy) {
   tree.nodes[1].visit_count = 1;
   tree.nodes[1].reward = 1.0f;
   SearchParams params = gumbel_params(2, false);
-  EXPECT_EQ(gumbel_interior_child(tree, 0, params, 1), 1);
-  const std::vector<double> sigma = node_sigma_completed_q(tree, 0, params, 1);
-  EXPECT_NEAR(sigma[0], 51.0, 1e-9);
+  GumbelScratch scratch;
+  EXPECT_EQ(gumbel_interior_child(tree, 0, params, 1, scratch), 1);
+  node_sigma_completed_q(tree, 0, params, 1, scratch);
+  EXPECT_NEAR(scratch.sigma[0], 51.0, 1e-9);
   params.gumbel_c_scale = 0.01;
-  EXPECT_EQ(gumbel_interior_child(tree, 0, params, 1), 2);
-  const std::vector<double> policy =
-      improved_policy(tree, 0, node_sigma_completed_q(tree, 0, params, 1));
-  EXPECT_NEAR(policy[0], 1.0 / (1.0 + std::exp(-0.51)), 1e-6);
+  EXPECT_EQ(gumbel_interior_child(tree, 0, params, 1, scratch), 2);
+  node_sigma_completed_q(tree, 0, params, 1, scratch);
+  improved_policy(tree, 0, scratch);
+  EXPECT_NEAR(scratch.policy[0], 1.0 / (1.0 + std::exp(-0.51)), 1e-6);
 }
 
 // One player, four actions, the prior sure of action 0 (logits 3, 0, 0, 0 everywhere), values 0,
