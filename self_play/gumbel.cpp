@@ -112,8 +112,9 @@ int gumbel_root_child(const SearchTree& tree, int considered_visits, std::span<c
       best = c;
     }
   }
-  // The schedule always leaves a child with the asked-for count; this guards the final choice
-  // (asked for the maximum) and any caller outside the schedule.
+  // The schedule and the final choice (asked for the maximum) always find a child with the
+  // asked-for count; a caller asking for a count no child has gets the best child overall
+  // rather than an invalid index.
   return best >= 0 ? best : best_any;
 }
 

@@ -96,7 +96,6 @@ double value_for_parent(const Node& child, double discount, int num_players);
 double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMaxStats& stats,
                  const SearchParams& params, int num_players);
 
-// One search tree; public for tests that inspect the tree after a search.
 // Buffers that the Gumbel selection functions (self_play/gumbel.h) reuse from one selection to
 // the next, so that the search loop does not allocate.
 struct GumbelScratch {
@@ -104,6 +103,7 @@ struct GumbelScratch {
   std::vector<int> visits;
 };
 
+// One search tree; public for tests that inspect the tree after a search.
 struct SearchTree {
   std::vector<Node> nodes;  // nodes[0] is the root
   MinMaxStats stats;
