@@ -274,6 +274,9 @@ const std::vector<Field>& fields() {
       choice("self_play", "search",
              [](Config& c) -> std::string& { return c.self_play.search.algorithm; },
              {"puct", "gumbel"}),
+      choice("self_play", "unvisited_value",
+             [](Config& c) -> std::string& { return c.self_play.search.unvisited_value; },
+             {"min", "parent"}),
       integer(
           "self_play", "gumbel_max_considered_actions",
           [](Config& c) -> int& { return c.self_play.search.gumbel_max_considered_actions; }, 1,

@@ -18,10 +18,18 @@ double MinMaxStats::normalize(double value) const {
   return max_ > min_ ? (value - min_) / (max_ - min_) : value;
 }
 
-ExplorationTerms exploration_terms(const Node& parent, const SearchParams& params) {
-  return {
-      std::log((parent.visit_count + params.pb_c_base + 1.0) / params.pb_c_base) + params.pb_c_init,
-      std::sqrt(static_cast<double>(parent.visit_count))};
+ExplorationTerms exploration_terms(const Node& parent, const MinMaxStats& stats,
+                                   const SearchParams& params) {
+  ExplorationTerms terms;
+  terms.pb_c =
+      std::log((parent.visit_count + params.pb_c_base + 1.0) / params.pb_c_base) + params.pb_c_init;
+  terms.sqrt_visits = std::sqrt(static_cast<double>(parent.visit_count));
+  if (params.unvisited_value == "parent") {
+    // Node values are for the node's player, the same side as its children's Q values.
+    terms.unvisited_score =
+        stats.normalize(parent.visit_count > 0 ? parent.value() : parent.network_value);
+  }
+  return terms;
 }
 
 double value_for_parent(const Node& child, double discount, int num_players) {
@@ -32,7 +40,7 @@ double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMax
                  const SearchParams& params, int num_players) {
   const double pb_c = parent.pb_c * (parent.sqrt_visits / (child.visit_count + 1));
   const double prior_score = pb_c * child.prior;
-  double value_score = 0.0;
+  double value_score = parent.unvisited_score;
   if (child.visit_count > 0) {
     value_score = stats.normalize(value_for_parent(child, params.discount, num_players));
   }
@@ -49,6 +57,9 @@ BatchedSearch::BatchedSearch(SearchParams params, int num_players, int action_sp
                                 "' (puct or gumbel)");
   if (params.gumbel_max_considered_actions < 1)
     throw std::invalid_argument("gumbel_max_considered_actions must be >= 1");
+  if (params.unvisited_value != "min" && params.unvisited_value != "parent")
+    throw std::invalid_argument("unknown unvisited_value '" + params.unvisited_value +
+                                "' (min or parent)");
   gumbel_ = params.algorithm == "gumbel";
   for (Action a = 0; a < action_space_size; ++a) all_actions_.push_back(a);
 }
@@ -117,7 +128,7 @@ int BatchedSearch::puct_child(const SearchTree& tree, int node_index) const {
   const Node& node = tree.nodes[node_index];
   // Ties go to the higher prior, then the lower action: deterministic given the noise, and the
   // first simulation (where every score is 0) follows the policy instead of action order.
-  const ExplorationTerms terms = exploration_terms(node, params_);
+  const ExplorationTerms terms = exploration_terms(node, tree.stats, params_);
   int best = node.first_child;
   double best_score = -std::numeric_limits<double>::infinity();
   for (int c = node.first_child; c < node.first_child + node.num_children; ++c) {

@@ -27,6 +27,10 @@ struct SearchParams {
   double root_exploration_fraction = 0.25;
   bool add_exploration_noise = true;  // Dirichlet noise (puct) or Gumbel noise (gumbel)
   std::string algorithm = "puct";     // "puct" (MuZero) or "gumbel" (Gumbel MuZero)
+  // puct: the value score of a child not yet visited. "min": 0, the lowest after min-max
+  // normalisation (the paper's pseudocode, muzero-general). "parent": the parent's mean value
+  // so far, normalised as the visited children's are (mctx's MuZero policy).
+  std::string unvisited_value = "min";
   int gumbel_max_considered_actions = 16;
   double gumbel_c_visit = 50.0;
   double gumbel_c_scale = 0.1;
@@ -80,19 +84,24 @@ struct Node {
 };
 
 // The parts of the pUCT score that depend only on the parent, computed once per selection:
-// pb_c = ln((N + c2 + 1) / c2) + c1 and sqrt(N), for N parent visits.
+// pb_c = ln((N + c2 + 1) / c2) + c1 and sqrt(N), for N parent visits, and the value score of
+// an unvisited child (SearchParams::unvisited_value; "parent" uses the parent's network value
+// before its first visit).
 struct ExplorationTerms {
   double pb_c = 0;
   double sqrt_visits = 0;
+  double unvisited_score = 0;
 };
-ExplorationTerms exploration_terms(const Node& parent, const SearchParams& params);
+ExplorationTerms exploration_terms(const Node& parent, const MinMaxStats& stats,
+                                   const SearchParams& params);
 
 // A visited child's value seen from its parent: reward + discount * value, the value negated
 // in two-player games (every node's value is for the player to move there).
 double value_for_parent(const Node& child, double discount, int num_players);
 
 // pUCT score of `child` (muzero-general's ucb_score):
-//   pb_c * sqrt(N) / (n + 1) * prior + normalized(reward + discount * value for the parent).
+//   pb_c * sqrt(N) / (n + 1) * prior + normalized(reward + discount * value for the parent),
+// the second term parent.unvisited_score while n = 0.
 double ucb_score(const ExplorationTerms& parent, const Node& child, const MinMaxStats& stats,
                  const SearchParams& params, int num_players);
 

@@ -96,15 +96,17 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_EQ(c.self_play.search.gumbel_max_considered_actions, 16);
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_visit, 50.0);
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
+  EXPECT_EQ(c.self_play.search.unvisited_value, "min");
 }
 
 TEST(Config, OverridesReplaceFileValues) {
-  const Config c = load_config(
-      kSource + "/configs/cartpole.yaml",
-      {"self_play.num_simulations=25", "training.ratio=null", "network.fc_value_layers=[4, 5]",
-       "network.fc_conv_channels=32", "network.fc_conv_kernel=3",
-       "network.fc_action_input=per_action", "self_play.search=gumbel",
-       "self_play.gumbel_max_considered_actions=4", "self_play.gumbel_c_scale=0.1"});
+  const Config c =
+      load_config(kSource + "/configs/cartpole.yaml",
+                  {"self_play.num_simulations=25", "training.ratio=null",
+                   "network.fc_value_layers=[4, 5]", "network.fc_conv_channels=32",
+                   "network.fc_conv_kernel=3", "network.fc_action_input=per_action",
+                   "self_play.search=gumbel", "self_play.gumbel_max_considered_actions=4",
+                   "self_play.gumbel_c_scale=0.1", "self_play.unvisited_value=parent"});
   EXPECT_EQ(c.self_play.search.num_simulations, 25);
   EXPECT_FALSE(c.ratio.has_value());
   EXPECT_EQ(c.network.fc_value_layers, (std::vector<int>{4, 5}));
@@ -114,6 +116,7 @@ TEST(Config, OverridesReplaceFileValues) {
   EXPECT_EQ(c.self_play.search.algorithm, "gumbel");
   EXPECT_EQ(c.self_play.search.gumbel_max_considered_actions, 4);
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
+  EXPECT_EQ(c.self_play.search.unvisited_value, "parent");
 }
 
 TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {
@@ -151,6 +154,9 @@ TEST(Config, RefusesOutOfRangeValues) {
   const std::string search = write_config("search", "self_play:\n  search: alphazero\n");
   EXPECT_EQ(error_of(search),
             search + ":2: self_play.search: must be one of puct, gumbel, got 'alphazero'");
+  const std::string unvisited = write_config("unvisited", "self_play:\n  unvisited_value: max\n");
+  EXPECT_EQ(error_of(unvisited),
+            unvisited + ":2: self_play.unvisited_value: must be one of min, parent, got 'max'");
   const std::string game = write_config("game", "game:\n  name: chess\n");
   EXPECT_NE(error_of(game).find(game + ":2: game.name: must be one of"), std::string::npos);
   const std::string schedule =

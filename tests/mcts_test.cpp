@@ -247,5 +247,79 @@ TEST(Mcts, MinMaxStatsNormalizeOnlyOnceARangeIsKnown) {
   EXPECT_DOUBLE_EQ(stats.normalize(1.0), 0.75);
 }
 
+// exploration_terms + ucb_score by hand. Parent: 4 visits, value sum 2 (mean 0.5); Q range
+// [0, 1]. pb_c = ln((4 + 19653) / 19652) + 1.25 = 1.2502544, sqrt(N) = 2.
+//   visited child, prior 0.3, 2 visits, value 0.2: 1.2502544 * 2 / 3 * 0.3 + 0.2 = 0.4500509
+//   unvisited child, prior 0.1: 1.2502544 * 2 * 0.1 = 0.2500509, plus 0 ("min") or the
+//   parent's normalised mean 0.5 ("parent"): 0.2500509 / 0.7500509.
+// So "min" prefers the visited child and "parent" the unvisited one.
+TEST(Mcts, UnvisitedChildScoresMatchHandComputation) {
+  MinMaxStats stats;
+  stats.update(0.0);
+  stats.update(1.0);
+  Node parent;
+  parent.visit_count = 4;
+  parent.value_sum = 2.0;
+  parent.network_value = -0.9f;  // used only before the parent's first visit
+  Node visited;
+  visited.prior = 0.3f;
+  visited.visit_count = 2;
+  visited.value_sum = 0.4;
+  Node unvisited;
+  unvisited.prior = 0.1f;
+  SearchParams params;
+  params.discount = 1.0;
+  for (const std::string rule : {"min", "parent"}) {
+    params.unvisited_value = rule;
+    const ExplorationTerms terms = exploration_terms(parent, stats, params);
+    EXPECT_NEAR(terms.pb_c, 1.2502544, 1e-6);
+    EXPECT_NEAR(terms.unvisited_score, rule == "min" ? 0.0 : 0.5, 1e-12) << rule;
+    EXPECT_NEAR(ucb_score(terms, visited, stats, params, 1), 0.4500509, 1e-6) << rule;
+    EXPECT_NEAR(ucb_score(terms, unvisited, stats, params, 1),
+                rule == "min" ? 0.2500509 : 0.7500509, 1e-6)
+        << rule;
+  }
+  // Before its first visit the parent's own network value stands in: normalize(-0.9) = 0 here.
+  parent.visit_count = 0;
+  parent.value_sum = 0.0;
+  params.unvisited_value = "parent";
+  stats.update(-1.0);  // range [-1, 1]: -0.9 -> 0.05
+  EXPECT_NEAR(exploration_terms(parent, stats, params).unvisited_score, 0.05, 1e-6);
+}
+
+// One player, discount 1, 16 simulations. Root priors 0.9 / 0.1; action 0 earns 0.5, action 1
+// earns 1 (first step only), every value 0. After the first simulation a0's Q is the largest
+// seen (normalised 1). "min" scores the unvisited a1 at 0, so it is tried only once
+// 1.25 * sqrt(N) * (0.1 - 0.9 / (N + 1)) > 1, about N = 100. "parent" scores it at the root's
+// mean (0.5, normalised 1, like a0), so the prior terms alone decide and a1 is tried once
+// 0.1 > 0.9 / (N + 1), at N = 9 or 10, and then found better.
+TEST(Mcts, UnvisitedParentValueTriesALowPriorMoveSooner) {
+  StubEvaluator evaluator(
+      2, [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath& p) {
+        if (p.actions.size() != 1) return 0.0f;
+        return p.actions[0] == 1 ? 1.0f : 0.5f;
+      },
+      [](const LatentPath& p) {
+        return p.actions.empty() ? std::vector<float>{std::log(9.0f), 0.0f}
+                                 : std::vector<float>{0.0f, 0.0f};
+      });
+  SearchParams params = no_noise(16, 1.0);
+  BatchedSearch min_search(params, 1, 2);
+  const SearchResult with_min = search_one(min_search, evaluator, {0, 1}, 0)[0];
+  EXPECT_EQ(with_min.visit_counts, (std::vector<int>{16, 0}));
+
+  params.unvisited_value = "parent";
+  BatchedSearch parent_search(params, 1, 2);
+  const SearchResult with_parent = search_one(parent_search, evaluator, {0, 1}, 0)[0];
+  EXPECT_GE(with_parent.visit_counts[0], 9);
+  EXPECT_LE(with_parent.visit_counts[0], 10 + 3);
+  EXPECT_GE(with_parent.visit_counts[1], 3);
+  EXPECT_NEAR(with_parent.action_values[1], 1.0, 1e-6);
+
+  params.unvisited_value = "max";
+  EXPECT_THROW(BatchedSearch(params, 1, 2), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace muzero

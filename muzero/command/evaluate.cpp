@@ -1,5 +1,6 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
 //                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
+//                 [--unvisited-value min|parent]
 //                 [--random-opening N] [--json] [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
@@ -24,8 +25,9 @@ struct EvaluateOptions {
   int muzero_player = 0;
   bool json = false;
   std::uint64_t seed = 0;
-  int simulations = 0;  // 0: the checkpoint's self_play.num_simulations
-  std::string search;   // empty: the checkpoint's self_play.search
+  int simulations = 0;          // 0: the checkpoint's self_play.num_simulations
+  std::string search;           // empty: the checkpoint's self_play.search
+  std::string unvisited_value;  // empty: the checkpoint's self_play.unvisited_value
   int random_opening = 0;
 };
 
@@ -53,6 +55,7 @@ int run(const EvaluateOptions& options) {
   SearchParams search = config.self_play.search;
   if (options.simulations > 0) search.num_simulations = options.simulations;
   if (!options.search.empty()) search.algorithm = options.search;
+  if (!options.unvisited_value.empty()) search.unvisited_value = options.unvisited_value;
   const EpisodeSettings settings{search, config.self_play.max_moves, opponent,
                                  options.muzero_player, options.random_opening};
   std::mt19937_64 rng(options.seed);
@@ -99,6 +102,11 @@ CommandRunner add_evaluate_command(CLI::App& app) {
       ->add_option("--search", options->search,
                    "Tree search (default: the checkpoint's self_play.search)")
       ->check(CLI::IsMember({"puct", "gumbel"}));
+  evaluate
+      ->add_option("--unvisited-value", options->unvisited_value,
+                   "pUCT's value for unvisited children (default: the checkpoint's "
+                   "self_play.unvisited_value)")
+      ->check(CLI::IsMember({"min", "parent"}));
   evaluate
       ->add_option("--random-opening", options->random_opening,
                    "Play the first N moves of every game at random (both seats), for varied games "
