@@ -73,6 +73,10 @@ check "evaluate --json prints one object" grep -q '^{"games":2,"distinct_games":
 check "evaluate --search gumbel plays the games" grep -q '^{"games":2,' "$work/gumbel.json"
 "$muzero" evaluate --checkpoint "$checkpoint" --search alphazero > "$work/bad_search.txt" 2>&1
 check "an unknown --search is refused" [ $? -ne 0 ]
+"$muzero" evaluate --checkpoint "$checkpoint" --games 2 --unvisited-value parent --json > "$work/parent.json" 2>&1
+check "evaluate --unvisited-value parent plays the games" grep -q '^{"games":2,' "$work/parent.json"
+"$muzero" evaluate --checkpoint "$checkpoint" --unvisited-value max > "$work/bad_unvisited.txt" 2>&1
+check "an unknown --unvisited-value is refused" [ $? -ne 0 ]
 printf 'not a checkpoint' > "$work/garbage.pt"
 "$muzero" evaluate --checkpoint "$work/garbage.pt" > "$work/garbage.txt" 2>&1
 check "a corrupt checkpoint is refused with status 2" [ $? -eq 2 ]
