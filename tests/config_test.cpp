@@ -82,6 +82,8 @@ TEST(Config, Connect4Loads) {
   EXPECT_DOUBLE_EQ(c.network.support_scale, 10.0);
   EXPECT_EQ(c.train.optimizer, "adam");
   EXPECT_DOUBLE_EQ(c.train.lr_init, 0.001);
+  EXPECT_EQ(c.network.fc_action_input, "per_action");
+  EXPECT_EQ(c.self_play.search.unvisited_value, "parent");
 }
 
 TEST(Config, MissingKeysTakeDefaults) {
