@@ -376,6 +376,9 @@ const std::vector<Field>& fields() {
              {"self", "random", "expert"}),
       integer(
           "test", "muzero_player", [](Config& c) -> int& { return c.muzero_player; }, 0, 1),
+      integer(
+          "test", "random_opening", [](Config& c) -> int& { return c.test_random_opening; }, 0,
+          1000),
 
       text("output", "results_dir", [](Config& c) -> std::string& { return c.results_dir; }),
       integer(

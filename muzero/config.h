@@ -48,6 +48,7 @@ struct Config {
   int test_episodes = 4;
   std::string opponent = "self";  // two-player games: self, random or expert
   int muzero_player = 0;
+  int test_random_opening = 0;  // test games start with this many random moves (both seats)
 
   std::string results_dir = "results";
   int keep_checkpoint_every = 0;  // also keep checkpoints/step-N.pt every N steps; 0: never

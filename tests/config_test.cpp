@@ -84,6 +84,7 @@ TEST(Config, Connect4Loads) {
   EXPECT_DOUBLE_EQ(c.train.lr_init, 0.001);
   EXPECT_EQ(c.network.fc_action_input, "per_action");
   EXPECT_EQ(c.self_play.search.unvisited_value, "parent");
+  EXPECT_EQ(c.test_random_opening, 4);
 }
 
 TEST(Config, MissingKeysTakeDefaults) {
@@ -99,6 +100,7 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_visit, 50.0);
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
   EXPECT_EQ(c.self_play.search.unvisited_value, "min");
+  EXPECT_EQ(c.test_random_opening, 0);
 }
 
 TEST(Config, OverridesReplaceFileValues) {

@@ -107,7 +107,8 @@ int run_test_role(const RoleContext& context) {
   wait_for_weights(storage, *player.network, version, *context.stop);
   std::mt19937_64 rng(config.seed + 104729ull + context.seed_salt);
   const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves,
-                                 parse_opponent(config.opponent), config.muzero_player};
+                                 parse_opponent(config.opponent), config.muzero_player,
+                                 config.test_random_opening};
   // A round every test.interval_steps training steps, and one on the final weights; testing
   // continuously would take a core from self-play and training.
   std::int64_t tested_version = -1;
