@@ -156,6 +156,9 @@ if [ "$failures" -ne 0 ]; then cat "$work/e_worker.log"; fi
   --set self_play.num_simulations=8 --set training.batch_size=8 --set test.episodes=1 \
   --set output.results_dir="$work/f" > "$work/f.log" 2>&1
 check "tiny TicTacToe run exits 0" [ $? -eq 0 ]
+# The expert never loses at TicTacToe, so MuZero's own test reward is 0 whatever the game's
+# outcome; the sum over both players would be 1 for every game the expert won.
+check "the test reward is MuZero's own" grep -q "last test reward 0.00" "$work/f.log"
 checkpoint="$(run_dir_of "$work/f" tictactoe)/checkpoint.pt"
 printf 'zz\nb2\nb2\nq\n' | script -qfec "$muzero play --checkpoint $checkpoint --human-first" \
   /dev/null > "$work/play.txt" 2>&1

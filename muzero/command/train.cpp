@@ -54,7 +54,7 @@ int run(const TrainOptions& options) {
                config.game_name, run_dir.string());
   const SupervisorSummary summary = run_supervisor(config, run_dir, options.listen);
   spdlog::info(
-      "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.1f}",
+      "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.2f}",
       summary.exit_status != 0 ? "failed"
       : summary.interrupted    ? "stopped"
                                : "finished",

@@ -194,12 +194,12 @@ class Supervisor {
     summary_.training_steps = static_cast<long>(steps);
     summary_.played_games = static_cast<long>(counter(c, counters::kPlayedGames));
     summary_.played_steps = static_cast<long>(moves);
-    summary_.last_test_reward = counter(c, counters::kTestReward);
+    summary_.last_test_reward = counter(c, counters::kTestMuZeroReward);
     const double elapsed = std::chrono::duration<double>(now - start).count();
     const double eta = steps > 0 ? (config_.training_steps - steps) * elapsed / steps : 0;
     char line[256];
     std::snprintf(line, sizeof line,
-                  "step %.0f/%d | games %ld | test reward %.1f | loss %.3f | %.0f moves/s | "
+                  "step %.0f/%d | games %ld | test reward %.2f | loss %.3f | %.0f moves/s | "
                   "%.1f steps/s | ETA %.0fs",
                   steps, config_.training_steps, summary_.played_games, summary_.last_test_reward,
                   counter(c, counters::kTotalLoss), move_rate, step_rate, eta);

@@ -17,6 +17,8 @@ struct SupervisorSummary {
   long training_steps = 0;
   long played_games = 0;
   long played_steps = 0;
+  // MuZero's own reward per test game: for two-player games the share it won (the sum over
+  // both players is 1 for every decided game, whoever won).
   double last_test_reward = 0;
   double seconds = 0;
   int restarts = 0;
