@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "games/symmetry.h"
+
 namespace muzero {
 namespace {
 
@@ -99,6 +101,16 @@ std::string Connect4::action_to_string(Action action) const {
 std::optional<Action> Connect4::action_from_string(std::string_view text) const {
   if (text.size() != 1 || text[0] < '1' || text[0] >= '1' + kColumns) return std::nullopt;
   return text[0] - '1';
+}
+
+std::vector<Symmetry> Connect4::symmetries() const {
+  std::vector<int> cells(kRows * kColumns);
+  for (int r = 0; r < kRows; ++r) {
+    for (int c = 0; c < kColumns; ++c) cells[r * kColumns + c] = r * kColumns + (kColumns - 1 - c);
+  }
+  std::vector<Action> columns(kColumns);
+  for (int c = 0; c < kColumns; ++c) columns[c] = kColumns - 1 - c;
+  return {planar_symmetry(observation_shape(), cells, columns)};
 }
 
 std::optional<Action> Connect4::expert_action() const {

@@ -30,6 +30,7 @@ class Connect4 final : public Game {
   std::string action_to_string(Action action) const override;
   std::optional<Action> action_from_string(std::string_view text) const override;
   std::optional<Action> expert_action() const override;
+  std::vector<Symmetry> symmetries() const override;  // the left-right mirror
   std::unique_ptr<Game> clone() const override { return std::make_unique<Connect4>(*this); }
 
   const Board& board() const { return board_; }

@@ -30,6 +30,16 @@ struct StepResult {
   bool truncated = false;
 };
 
+// A relabelling of observation elements and actions that maps every position of a game to one
+// that plays the same: the same rewards, values and players, the legal moves relabelled. A
+// network trained on relabelled copies of its samples as well (replay_buffer.augment_symmetries)
+// meets each pattern in every place it can occur.
+struct Symmetry {
+  // The relabelled observation's element i is the original's element observation_source[i].
+  std::vector<int> observation_source;
+  std::vector<Action> action_image;  // action a becomes action_image[a]
+};
+
 class Game {
  public:
   virtual ~Game() = default;
@@ -53,6 +63,8 @@ class Game {
   virtual std::optional<Action> action_from_string(std::string_view text) const = 0;
   // A strong or perfect move for the player to move, where the game has an expert.
   virtual std::optional<Action> expert_action() const { return std::nullopt; }
+  // Every symmetry of the game other than the identity; none by default.
+  virtual std::vector<Symmetry> symmetries() const { return {}; }
 
   virtual std::unique_ptr<Game> clone() const = 0;
 };

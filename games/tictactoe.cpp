@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 #include <vector>
+
+#include "games/symmetry.h"
 
 namespace muzero {
 namespace {
@@ -134,6 +138,25 @@ std::optional<Action> TicTacToe::action_from_string(std::string_view text) const
   const int row = text[1] - '1';
   if (col < 0 || col > 2 || row < 0 || row > 2) return std::nullopt;
   return row * 3 + col;
+}
+
+std::vector<Symmetry> TicTacToe::symmetries() const {
+  // The square's eight symmetries: 0-3 quarter turns, with or without a left-right mirror first.
+  std::vector<Symmetry> symmetries;
+  for (int mirror = 0; mirror < 2; ++mirror) {
+    for (int turns = 0; turns < 4; ++turns) {
+      if (mirror == 0 && turns == 0) continue;  // the identity
+      std::vector<int> cells(9);
+      for (int cell = 0; cell < 9; ++cell) {
+        int r = cell / 3, c = cell % 3;
+        if (mirror == 1) c = 2 - c;
+        for (int t = 0; t < turns; ++t) std::tie(r, c) = std::pair{c, 2 - r};
+        cells[cell] = r * 3 + c;
+      }
+      symmetries.push_back(planar_symmetry(observation_shape(), cells, cells));
+    }
+  }
+  return symmetries;
 }
 
 std::optional<Action> TicTacToe::expert_action() const {

@@ -26,6 +26,7 @@ class TicTacToe final : public Game {
   std::string action_to_string(Action action) const override;
   std::optional<Action> action_from_string(std::string_view text) const override;
   std::optional<Action> expert_action() const override;
+  std::vector<Symmetry> symmetries() const override;  // the square's 3 rotations, 4 mirrors
   std::unique_ptr<Game> clone() const override { return std::make_unique<TicTacToe>(*this); }
 
   // Game-theoretic value for the player to move: 1 win, 0 draw, -1 loss (0 when terminal).

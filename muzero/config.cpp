@@ -314,6 +314,8 @@ const std::vector<Field>& fields() {
               [](Config& c) -> bool& { return c.replay.prioritized; }),
       boolean("replay_buffer", "use_last_model_value",
               [](Config& c) -> bool& { return c.replay.targets.use_last_model_value; }),
+      boolean("replay_buffer", "augment_symmetries",
+              [](Config& c) -> bool& { return c.replay.augment_symmetries; }),
       real(
           "replay_buffer", "priority_alpha",
           [](Config& c) -> double& { return c.replay.priority_alpha; }, 0.0, 10.0),

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
+
+#include "games/symmetry.h"
 
 namespace muzero {
 namespace {
@@ -19,10 +22,39 @@ int draw_proportional(std::span<const double> cumulative, std::mt19937_64& rng) 
   return static_cast<int>(it - cumulative.begin());
 }
 
+// Relabels sample b of the batch in place: its observation, unrolled actions, policy targets
+// and next observations. Values and rewards are the same under a symmetry, and so is a
+// bootstrap observation's value, so those stay as played.
+void relabel_sample(const Symmetry& symmetry, Batch& batch, int b) {
+  const std::size_t K = batch.num_unroll_steps;
+  const std::size_t A = batch.action_space_size;
+  const std::size_t O = batch.observation_size;
+  relabel_observation_in_place(symmetry, std::span(batch.observations).subspan(b * O, O));
+  const std::size_t row = b * (K + 1);
+  for (std::size_t k = 1; k <= K; ++k) {
+    batch.actions[row + k] = symmetry.action_image[batch.actions[row + k]];
+  }
+  std::vector<float> policy(A);
+  for (std::size_t k = 0; k <= K; ++k) {
+    float* target = batch.target_policies.data() + (row + k) * A;
+    std::copy(target, target + A, policy.begin());
+    for (std::size_t a = 0; a < A; ++a) target[symmetry.action_image[a]] = policy[a];
+  }
+  if (!batch.next_observation_mask.empty()) {
+    for (std::size_t k = 0; k < K; ++k) {
+      relabel_observation_in_place(symmetry,
+                                   std::span(batch.next_observations).subspan((b * K + k) * O, O));
+    }
+  }
+}
+
 }  // namespace
 
-ReplayBuffer::ReplayBuffer(ReplayParams params) : params_(params) {
+ReplayBuffer::ReplayBuffer(ReplayParams params) : params_(std::move(params)) {
   if (params_.window_size < 1) throw std::invalid_argument("replay window must hold a game");
+  if (params_.augment_symmetries && params_.symmetries.empty()) {
+    throw std::invalid_argument("augment_symmetries needs a game with symmetries");
+  }
 }
 
 float ReplayBuffer::priority_of(float error) const {
@@ -131,6 +163,11 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
                   batch.next_observations.begin() + step * game.observation_size);
         batch.next_observation_mask[step] = 1.0f;
       }
+    }
+    if (params_.augment_symmetries) {
+      const std::size_t s = std::uniform_int_distribution<std::size_t>(
+          0, params_.symmetries.size())(rng);  // 0: as played
+      if (s > 0) relabel_sample(params_.symmetries[s - 1], batch, b);
     }
   }
   const float max_weight = *std::max_element(batch.weights.begin(), batch.weights.end());

@@ -6,6 +6,7 @@
 #include <deque>
 #include <random>
 #include <span>
+#include <vector>
 
 #include "replay_buffer/batch.h"
 #include "replay_buffer/game_history.h"
@@ -20,6 +21,10 @@ struct ReplayParams {
   TargetParams targets;
   // Batches carry next_observations (set when training.consistency_loss_weight > 0).
   bool next_observations = false;
+  // replay_buffer.augment_symmetries: each sample is relabelled by one of `symmetries` or left
+  // as played, all equally likely. The replay process takes the symmetries from the game.
+  bool augment_symmetries = false;
+  std::vector<Symmetry> symmetries;
 };
 
 class ReplayBuffer {

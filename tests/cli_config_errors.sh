@@ -35,6 +35,9 @@ expect 2 "--set self_play.num_simulations=abc: self_play.num_simulations: expect
 expect 2 "network.fc_conv_kernel 4 does not fit the 1 x 4 observation of this game" \
   train --config "$data/../../configs/cartpole.yaml" --set network.fc_conv_channels=8 \
   --set training.training_steps=1 --set output.results_dir="${TMPDIR:-/tmp}/muzero-cli-errors"
+expect 2 "replay_buffer.augment_symmetries: cartpole has no symmetries to relabel samples with" \
+  train --config "$data/../../configs/cartpole.yaml" --set replay_buffer.augment_symmetries=true \
+  --set training.training_steps=1 --set output.results_dir="${TMPDIR:-/tmp}/muzero-cli-errors"
 expect 2 "--config or --resume is required" train
 expect 2 "--config excludes --resume" train --config "$data/../../configs/cartpole.yaml" --resume /tmp
 expect 0 "train" --help

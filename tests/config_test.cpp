@@ -101,16 +101,17 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
   EXPECT_EQ(c.self_play.search.unvisited_value, "min");
   EXPECT_EQ(c.test_random_opening, 0);
+  EXPECT_FALSE(c.replay.augment_symmetries);
 }
 
 TEST(Config, OverridesReplaceFileValues) {
-  const Config c =
-      load_config(kSource + "/configs/cartpole.yaml",
-                  {"self_play.num_simulations=25", "training.ratio=null",
-                   "network.fc_value_layers=[4, 5]", "network.fc_conv_channels=32",
-                   "network.fc_conv_kernel=3", "network.fc_action_input=per_action",
-                   "self_play.search=gumbel", "self_play.gumbel_max_considered_actions=4",
-                   "self_play.gumbel_c_scale=0.1", "self_play.unvisited_value=parent"});
+  const Config c = load_config(
+      kSource + "/configs/cartpole.yaml",
+      {"self_play.num_simulations=25", "training.ratio=null", "network.fc_value_layers=[4, 5]",
+       "network.fc_conv_channels=32", "network.fc_conv_kernel=3",
+       "network.fc_action_input=per_action", "self_play.search=gumbel",
+       "self_play.gumbel_max_considered_actions=4", "self_play.gumbel_c_scale=0.1",
+       "self_play.unvisited_value=parent", "replay_buffer.augment_symmetries=true"});
   EXPECT_EQ(c.self_play.search.num_simulations, 25);
   EXPECT_FALSE(c.ratio.has_value());
   EXPECT_EQ(c.network.fc_value_layers, (std::vector<int>{4, 5}));
@@ -121,6 +122,7 @@ TEST(Config, OverridesReplaceFileValues) {
   EXPECT_EQ(c.self_play.search.gumbel_max_considered_actions, 4);
   EXPECT_DOUBLE_EQ(c.self_play.search.gumbel_c_scale, 0.1);
   EXPECT_EQ(c.self_play.search.unvisited_value, "parent");
+  EXPECT_TRUE(c.replay.augment_symmetries);
 }
 
 TEST(Config, RefusesUnknownKeysWithFileLineAndSuggestion) {

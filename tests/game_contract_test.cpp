@@ -3,9 +3,12 @@
 // legal actions, independent clones, and determinism under a seed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <random>
 
 #include "games/registry.h"
+#include "games/symmetry.h"
 
 namespace muzero {
 namespace {
@@ -74,6 +77,65 @@ TEST(GameContract, EveryRegisteredGame) {
       EXPECT_EQ(a.rewards, b.rewards) << name;
     }
   }
+}
+
+bool is_permutation_of_range(std::vector<int> values, int n) {
+  if (static_cast<int>(values.size()) != n) return false;
+  std::sort(values.begin(), values.end());
+  std::vector<int> range(n);
+  std::iota(range.begin(), range.end(), 0);
+  return values == range;
+}
+
+// Playing a game and its relabelled twin side by side (the twin gets each move's image) gives
+// the relabelled observations, the same rewards, players and ends, and the relabelled legal
+// moves, at every step of random games.
+TEST(GameContract, SymmetriesRelabelWholeGames) {
+  for (const std::string& name : registered_game_names()) {
+    const auto probe = make_game(name);
+    const std::vector<Symmetry> symmetries = probe->symmetries();
+    std::vector<std::vector<int>> seen;
+    for (std::size_t s = 0; s < symmetries.size(); ++s) {
+      const Symmetry& symmetry = symmetries[s];
+      const int size = probe->observation_shape().size();
+      ASSERT_TRUE(is_permutation_of_range(symmetry.observation_source, size)) << name << " " << s;
+      ASSERT_TRUE(is_permutation_of_range(symmetry.action_image, probe->action_space_size()))
+          << name << " " << s;
+      std::vector<int> identity(size);
+      std::iota(identity.begin(), identity.end(), 0);
+      EXPECT_NE(symmetry.observation_source, identity) << name << ": the identity is implied";
+      EXPECT_EQ(std::count(seen.begin(), seen.end(), symmetry.observation_source), 0)
+          << name << ": symmetry " << s << " is listed twice";
+      seen.push_back(symmetry.observation_source);
+      for (std::uint64_t seed = 0; seed < 30; ++seed) {
+        std::mt19937_64 rng(seed);
+        auto game = make_game(name);
+        auto twin = make_game(name);
+        EXPECT_EQ(twin->reset(seed), relabel_observation(symmetry, game->reset(seed))) << name;
+        while (!game->is_terminal()) {
+          std::vector<Action> expected;
+          for (Action a : game->legal_actions()) expected.push_back(symmetry.action_image[a]);
+          std::sort(expected.begin(), expected.end());
+          std::vector<Action> legal = twin->legal_actions();
+          std::sort(legal.begin(), legal.end());
+          ASSERT_EQ(legal, expected) << name << " symmetry " << s << " seed " << seed;
+          ASSERT_EQ(twin->to_play(), game->to_play()) << name;
+          const std::vector<Action> moves = game->legal_actions();
+          const Action action =
+              moves[std::uniform_int_distribution<std::size_t>(0, moves.size() - 1)(rng)];
+          const StepResult step = game->step(action);
+          const StepResult twin_step = twin->step(symmetry.action_image[action]);
+          ASSERT_EQ(twin_step.observation, relabel_observation(symmetry, step.observation))
+              << name << " symmetry " << s << " seed " << seed;
+          ASSERT_EQ(twin_step.reward, step.reward) << name;
+          ASSERT_EQ(twin_step.done, step.done) << name;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(make_game("tictactoe")->symmetries().size(), 7u);
+  EXPECT_EQ(make_game("connect4")->symmetries().size(), 1u);
+  EXPECT_TRUE(make_game("cartpole")->symmetries().empty());
 }
 
 TEST(GameContract, UnknownNamesGiveNoGame) {

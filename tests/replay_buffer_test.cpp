@@ -204,5 +204,60 @@ TEST(ReplayBuffer, BatchHoldsTargetsForEverySample) {
   }
 }
 
+// With augment_symmetries each sample is either as played or wholly relabelled: observation,
+// next observations, unrolled actions and policy targets together, values and rewards unchanged;
+// with one symmetry, about half the samples each way. Observations {10 + i, 20 + i} at position
+// i; the symmetry swaps the two elements and reverses the three actions.
+TEST(ReplayBuffer, SymmetryAugmentationRelabelsWholeSamples) {
+  GameHistory game(2, 3, std::vector<float>{10, 20}, 0);
+  const std::vector<std::vector<float>> policies{{0.5f, 0.3f, 0.2f}, {0.1f, 0.2f, 0.7f}};
+  game.add_move(policies[0], 0.0f, 0, 0.0f, std::vector<float>{11, 21}, 1);
+  game.add_move(policies[1], 0.0f, 2, 1.0f, std::vector<float>{12, 22}, 0);
+  ReplayParams p = params_with(false);
+  p.targets.num_unroll_steps = 2;
+  p.next_observations = true;
+  p.augment_symmetries = true;
+  p.symmetries = {Symmetry{{1, 0}, {2, 1, 0}}};
+  ReplayBuffer buffer(p);
+  buffer.add(game);
+  std::mt19937_64 rng(5);
+  const int n = 2000;
+  const Batch batch = buffer.sample(n, rng);
+  int relabelled = 0;
+  for (int b = 0; b < n; ++b) {
+    const int i = batch.positions[b].position;
+    const float first = batch.observations[b * 2];
+    ASSERT_TRUE(first == 10.0f + i || first == 20.0f + i) << b;
+    const bool swapped = first == 20.0f + i;
+    relabelled += swapped;
+    const auto element = [&](int position, int e) {  // element e of the stored observation
+      return static_cast<float>((swapped ? 20 - 10 * e : 10 + 10 * e) + position);
+    };
+    EXPECT_EQ(batch.observations[b * 2 + 1], element(i, 1)) << b;
+    for (int k = 0; k <= 2; ++k) {
+      const int index = i + k;
+      const std::size_t row = static_cast<std::size_t>(b) * 3 + k;
+      if (k >= 1 && index <= 2) {
+        EXPECT_EQ(batch.actions[row], swapped ? 2 - game.actions[index] : game.actions[index]);
+        EXPECT_EQ(batch.target_rewards[row], game.rewards[index]);
+        const std::size_t step = static_cast<std::size_t>(b) * 2 + k - 1;
+        EXPECT_EQ(batch.next_observations[step * 2], element(index, 0)) << b << " " << k;
+        EXPECT_EQ(batch.next_observations[step * 2 + 1], element(index, 1)) << b << " " << k;
+      }
+      for (int a = 0; a < 3; ++a) {
+        const float expected = index < 2 ? policies[index][swapped ? 2 - a : a] : 1.0f / 3.0f;
+        EXPECT_FLOAT_EQ(batch.target_policies[row * 3 + a], expected) << b << " " << k;
+      }
+    }
+    EXPECT_FLOAT_EQ(batch.target_values[b * 3], value_target(game, i, 10, 1.0)) << b;
+  }
+  EXPECT_GT(relabelled, n * 45 / 100);
+  EXPECT_LT(relabelled, n * 55 / 100);
+
+  ReplayParams none = params_with(false);
+  none.augment_symmetries = true;
+  EXPECT_THROW(ReplayBuffer{none}, std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace muzero

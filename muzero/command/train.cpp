@@ -43,6 +43,10 @@ int run(const TrainOptions& options) {
   try {
     const auto probe = make_game(config.game_name);
     make_network(config.network, probe->observation_shape(), probe->action_space_size());
+    if (config.replay.augment_symmetries && probe->symmetries().empty()) {
+      throw std::invalid_argument("replay_buffer.augment_symmetries: " + config.game_name +
+                                  " has no symmetries to relabel samples with");
+    }
   } catch (const std::invalid_argument& error) {
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;

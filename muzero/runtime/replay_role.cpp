@@ -5,7 +5,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
+#include <utility>
 
+#include "games/registry.h"
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/frame_server.h"
 #include "muzero/ipc/messages.h"
@@ -53,7 +55,9 @@ int load_buffer(ReplayBuffer& buffer, const std::filesystem::path& path) {
 
 int run_replay_role(const RoleContext& context) {
   const Config& config = context.config;
-  ReplayBuffer buffer(config.replay);
+  ReplayParams params = config.replay;
+  if (params.augment_symmetries) params.symmetries = make_game(config.game_name)->symmetries();
+  ReplayBuffer buffer(std::move(params));
   const std::filesystem::path file = context.run_dir / run_files::kReplayBuffer;
   if (std::filesystem::exists(file)) {
     try {
