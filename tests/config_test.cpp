@@ -85,6 +85,7 @@ TEST(Config, Connect4Loads) {
   EXPECT_EQ(c.network.fc_action_input, "per_action");
   EXPECT_EQ(c.self_play.search.unvisited_value, "parent");
   EXPECT_EQ(c.test_random_opening, 4);
+  EXPECT_TRUE(c.replay.augment_symmetries);
 }
 
 TEST(Config, MissingKeysTakeDefaults) {
