@@ -5,7 +5,7 @@
 // move deep and tell which of our moves let the opponent win two moves deep. Compare variants
 // by their --set overrides; if they learn the rules here but not in training, the training
 // signal, not the network, is what limits them. The second form trains small MLPs on the
-// first move only, to isolate how the action enters (docs/design.md, "Connect4 tactics"):
+// first move only, to isolate how the action enters (docs/learning.md, "Connect4 tactics"):
 //   per_column: one "this column wins" output per column, the action picks one;
 //   one_hot: the action, one-hot, joins a 64-wide hidden state (MuZero's dynamics input);
 //   per_action: the hidden state sits in the action's block of a 7 x 64 input;

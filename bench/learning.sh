@@ -92,7 +92,7 @@ else
   # The expert is deterministic, and so is MuZero without noise: against it, 100 games are one
   # game (TicTacToe's issue target is the game from the empty board). Four random opening moves
   # give 2401 Connect4 openings, about 800 distinct in 1000 games; two gave only 49, too few to
-  # tell variants apart (docs/design.md, "Measuring against the Connect4 expert").
+  # tell variants apart (docs/learning.md, "Measuring against the Connect4 expert").
   if [ "$game" = connect4 ]; then
     for seat in 0 1; do
       "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 1000 --opponent expert \

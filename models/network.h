@@ -34,7 +34,7 @@ struct NetworkParams {
   // (muzero-general); "per_action" also places the hidden state in the action's block of an
   // encoding_size x actions input, so the first dynamics layer has its own weights for each
   // action. A reward that depends on state and action together (which Connect4 column wins)
-  // is learned much faster that way (docs/design.md, "Connect4 tactics").
+  // is learned much faster that way (docs/learning.md, "Connect4 tactics").
   std::string fc_action_input = "one_hot";
   std::vector<int> fc_dynamics_layers{16};
   std::vector<int> fc_reward_layers{16};

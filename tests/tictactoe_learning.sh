@@ -4,7 +4,7 @@
 # the same network before training (one training step). 200 games per seat.
 #   tictactoe_learning.sh MUZERO CONFIG
 # Training is spread over processes, so runs are not bit-for-bit repeatable: the bounds leave
-# room for that (see docs/design.md, "Learning smoke test").
+# room for that (see docs/learning.md, "Learning smoke test").
 set -u
 muzero="$1"
 config="$2"

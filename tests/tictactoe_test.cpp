@@ -138,7 +138,7 @@ TEST(TicTacToe, ExpertNeverLosesAgainstAnyMoveSequence) {
 // The best any player can do against a uniformly random opponent, by exhaustive expectimax:
 // the first seat wins 191/192 of its games, the second seat at most 887/945 (93.9%, losing 1/63)
 // or 866/945 (91.6%) if it must never lose. So "95% wins against random from the second seat"
-// is out of reach for any agent; docs/design.md ("TicTacToe targets") uses these ceilings.
+// is out of reach for any agent; docs/learning.md ("TicTacToe targets") uses these ceilings.
 struct Outcome {
   double win = 0, loss = 0;
 };
@@ -180,7 +180,7 @@ TEST(TicTacToe, BestPossibleResultsAgainstARandomPlayer) {
 // A perfect player that knows only the game-theoretic values (as self-play learns them) and picks
 // uniformly among its best moves: it never loses but wins less than the ceilings above, because
 // it does not prefer the moves where a random opponent is more likely to go wrong. A trained
-// agent's second seat lies between the two (docs/design.md, "TicTacToe targets").
+// agent's second seat lies between the two (docs/learning.md, "TicTacToe targets").
 Outcome minimax_against_random(const TicTacToe& state, int me) {
   if (state.is_terminal()) {
     if (state.winner() == me) return {1, 0};
