@@ -83,6 +83,9 @@ check "a corrupt checkpoint is refused with status 2" [ $? -eq 2 ]
 check "and a reason" grep -q "garbage.pt: not a readable checkpoint" "$work/garbage.txt"
 "$muzero" evaluate --checkpoint "$checkpoint" --opponent expert > "$work/expert.txt" 2>&1
 check "an expert opponent for a one-player game is refused" grep -q "needs a two-player game" "$work/expert.txt"
+"$muzero" evaluate --checkpoint "$checkpoint" --average-symmetries > "$work/no_symmetries.txt" 2>&1
+check "--average-symmetries for a game without symmetries is refused with status 2" [ $? -eq 2 ]
+check "and a reason" grep -q "cartpole has no symmetries" "$work/no_symmetries.txt"
 
 # 2. SIGINT, then --resume with more steps.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \
@@ -184,6 +187,9 @@ for seat in 0 1; do
     grep -q '"draws":{"count":2,' "$work/ttt$seat.json"
   if [ "$failures" -ne 0 ]; then cat "$work/ttt$seat.json"; fi
 done
+"$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/tictactoe.pt" \
+  --opponent random --games 4 --average-symmetries --json > "$work/ttt_averaged.json" 2>&1
+check "evaluate --average-symmetries plays the games" grep -q '^{"games":4,' "$work/ttt_averaged.json"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,6 +1,6 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
 //                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
-//                 [--unvisited-value min|parent]
+//                 [--unvisited-value min|parent] [--average-symmetries]
 //                 [--random-opening N] [--json] [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
@@ -14,6 +14,7 @@
 #include "muzero/command/commands.h"
 #include "muzero/config.h"
 #include "self_play/evaluation.h"
+#include "self_play/symmetry_averaging.h"
 
 namespace muzero {
 namespace {
@@ -29,6 +30,7 @@ struct EvaluateOptions {
   std::string search;           // empty: the checkpoint's self_play.search
   std::string unvisited_value;  // empty: the checkpoint's self_play.unvisited_value
   int random_opening = 0;
+  bool average_symmetries = false;
 };
 
 int run(const EvaluateOptions& options) {
@@ -50,8 +52,16 @@ int run(const EvaluateOptions& options) {
       return kExitBadConfig;
     }
   }
+  if (options.average_symmetries && probe->symmetries().empty()) {
+    std::cerr << "muzero: --average-symmetries: " << config.game_name << " has no symmetries\n";
+    return kExitBadConfig;
+  }
   torch::manual_seed(options.seed);
-  TorchEvaluator evaluator(agent.network, probe->observation_shape(), torch::kCPU);
+  TorchEvaluator network_evaluator(agent.network, probe->observation_shape(), torch::kCPU);
+  // With no symmetries this passes every call through.
+  SymmetryAveragingEvaluator evaluator(network_evaluator, options.average_symmetries
+                                                              ? probe->symmetries()
+                                                              : std::vector<Symmetry>{});
   SearchParams search = config.self_play.search;
   if (options.simulations > 0) search.num_simulations = options.simulations;
   if (!options.search.empty()) search.algorithm = options.search;
@@ -113,6 +123,9 @@ CommandRunner add_evaluate_command(CLI::App& app) {
                    "against a deterministic opponent")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
+  evaluate->add_flag("--average-symmetries", options->average_symmetries,
+                     "Average the network's policy and value at each root over the game's "
+                     "symmetries (the board and its mirror images)");
   evaluate->add_flag("--json", options->json, "Print one JSON object instead of text");
   evaluate->add_option("--seed", options->seed, "Seeds the games and the random opponent")
       ->capture_default_str();
