@@ -13,9 +13,9 @@ int main(int argc, char** argv) {
   CLI::App app("muzero: MuZero training, evaluation and play");
   app.require_subcommand(1);
   std::vector<muzero::CommandRunner> commands{
-      muzero::add_train_command(app), muzero::add_worker_command(app),
+      muzero::add_train_command(app),    muzero::add_worker_command(app),
       muzero::add_evaluate_command(app), muzero::add_play_command(app),
-      muzero::add_role_command(app)};
+      muzero::add_export_command(app),   muzero::add_role_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -9,6 +9,7 @@
 
 #include "models/support.h"
 #include "trainer/bootstrap_values.h"
+#include "trainer/checkpoint.h"
 #include "trainer/trainer.h"
 
 namespace muzero {
@@ -302,6 +303,38 @@ TEST(Trainer, CheckpointRestoresWeightsOptimizerAndStep) {
   }
   std::filesystem::remove(path);
   EXPECT_THROW(b.load_checkpoint(path.string()), CheckpointError);
+}
+
+// `muzero export`'s file: the same weights, config and step, no optimizer state; smaller than
+// the trainer's (Adam keeps two moments per weight); the trainer refuses to resume from it.
+TEST(Trainer, WeightsOnlyCheckpointLoadsForPlayButNotForResume) {
+  torch::manual_seed(7);
+  const auto full = std::filesystem::temp_directory_path() / "muzero_full_checkpoint.pt";
+  const auto exported = std::filesystem::temp_directory_path() / "muzero_weights_checkpoint.pt";
+  Trainer a(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
+  for (int i = 0; i < 2; ++i) a.train_step(make_batch(3, 2, {1.0f, 2.0f, 3.0f}));
+  a.save_checkpoint(full.string(), "game:\n  name: cartpole\n");
+  auto trained = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  load_checkpoint_weights(full.string(), *trained);
+  write_checkpoint(exported.string(), "game:\n  name: cartpole\n", 2, *trained, nullptr);
+
+  const CheckpointInfo info = read_checkpoint_info(exported.string());
+  EXPECT_EQ(info.training_step, 2);
+  EXPECT_EQ(info.config_yaml, "game:\n  name: cartpole\n");
+  auto loaded = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  load_checkpoint_weights(exported.string(), *loaded);
+  EXPECT_EQ(serialize_weights(*loaded), serialize_weights(*trained));
+  EXPECT_LT(std::filesystem::file_size(exported), std::filesystem::file_size(full) / 2);
+
+  Trainer b(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU);
+  try {
+    b.load_checkpoint(exported.string());
+    ADD_FAILURE() << "resumed from a checkpoint without optimizer state";
+  } catch (const CheckpointError& error) {
+    EXPECT_NE(std::string(error.what()).find("has no optimizer state"), std::string::npos);
+  }
+  std::filesystem::remove(full);
+  std::filesystem::remove(exported);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace muzero {
@@ -51,6 +52,26 @@ void load_checkpoint_weights(const std::string& path, MuZeroNetwork& network) {
     deserialize_weights(network, read_value(archive, "weights", path).toStringRef());
   } catch (const std::runtime_error& error) {
     throw CheckpointError(path + ": " + error.what());
+  }
+}
+
+void write_checkpoint(const std::string& path, const std::string& config_yaml,
+                      std::int64_t training_step, MuZeroNetwork& network,
+                      const torch::optim::Optimizer* optimizer) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", c10::IValue(kCheckpointFormat));
+  archive.write("config", c10::IValue(config_yaml));
+  archive.write("steps", c10::IValue(training_step));
+  archive.write("weights", c10::IValue(serialize_weights(network)));
+  if (optimizer != nullptr) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+  }
+  const std::string temporary = path + ".tmp";
+  archive.save_to(temporary);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    throw std::runtime_error("could not move checkpoint into place at " + path);
   }
 }
 

@@ -1,12 +1,17 @@
 #pragma once
 // Checkpoint files: a format version, the run's resolved config (YAML, so a checkpoint is
-// self-describing), the training step, the network weights and the optimizer state. Written by
-// the trainer; read by the trainer on --resume and by evaluate/play.
+// self-describing), the training step, the network weights and, unless exported, the optimizer
+// state. Written by the trainer and `muzero export`; read by the trainer on --resume and by
+// evaluate/play.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 #include "models/network.h"
+
+namespace torch::optim {
+class Optimizer;
+}
 
 namespace muzero {
 
@@ -27,5 +32,12 @@ struct CheckpointInfo {
 CheckpointInfo read_checkpoint_info(const std::string& path);
 // Loads the weights into `network`; throws CheckpointError if they are for another architecture.
 void load_checkpoint_weights(const std::string& path, MuZeroNetwork& network);
+
+// Writes a checkpoint through a temporary file, so a crash never leaves a half-written one.
+// Without an optimizer it holds only what evaluate and play need (`muzero export`), about a
+// third of the size with Adam; the trainer refuses to resume from it.
+void write_checkpoint(const std::string& path, const std::string& config_yaml,
+                      std::int64_t training_step, MuZeroNetwork& network,
+                      const torch::optim::Optimizer* optimizer);
 
 }  // namespace muzero

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 
 #include "trainer/bootstrap_values.h"
@@ -69,19 +68,7 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
 }
 
 void Trainer::save_checkpoint(const std::string& path, const std::string& config_yaml) const {
-  torch::serialize::OutputArchive archive;
-  archive.write("format", c10::IValue(kCheckpointFormat));
-  archive.write("config", c10::IValue(config_yaml));
-  archive.write("steps", c10::IValue(static_cast<int64_t>(steps_)));
-  archive.write("weights", c10::IValue(serialize_weights(*network_)));
-  torch::serialize::OutputArchive optimizer_archive;
-  optimizer_->save(optimizer_archive);
-  archive.write("optimizer", optimizer_archive);
-  const std::string temporary = path + ".tmp";
-  archive.save_to(temporary);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    throw std::runtime_error("could not move checkpoint into place at " + path);
-  }
+  write_checkpoint(path, config_yaml, steps_, *network_, optimizer_.get());
 }
 
 CheckpointInfo Trainer::load_checkpoint(const std::string& path) {
@@ -91,7 +78,11 @@ CheckpointInfo Trainer::load_checkpoint(const std::string& path) {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
     torch::serialize::InputArchive optimizer_archive;
-    archive.read("optimizer", optimizer_archive);
+    if (!archive.try_read("optimizer", optimizer_archive)) {
+      throw CheckpointError(path +
+                            ": has no optimizer state (an exported checkpoint, for evaluate and "
+                            "play); resume from a training run's checkpoint");
+    }
     optimizer_->load(optimizer_archive);
   } catch (const c10::Error& error) {
     throw CheckpointError(path +

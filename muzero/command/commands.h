@@ -21,5 +21,6 @@ CommandRunner add_role_command(CLI::App& app);
 CommandRunner add_worker_command(CLI::App& app);
 CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_play_command(CLI::App& app);
+CommandRunner add_export_command(CLI::App& app);
 
 }  // namespace muzero
