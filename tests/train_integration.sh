@@ -6,9 +6,11 @@
 #  - a self-play worker killed with SIGKILL is replaced and training still finishes;
 #  - killing the supervisor with SIGKILL leaves no process behind;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP;
-#  - `muzero evaluate` reads the checkpoint and refuses corrupt ones;
+#  - `muzero evaluate` reads the checkpoint and refuses corrupt ones; `muzero export` writes one
+#    without optimizer state that evaluates;
 #  - `muzero play` in a pseudo-terminal refuses bad input and quits on q;
-#  - the shipped CartPole checkpoint loads and scores 500; the TicTacToe one draws the expert.
+#  - the shipped CartPole checkpoint loads and scores 500; the TicTacToe one draws the expert;
+#    the Connect4 one loads and plays.
 set -u
 muzero="$1"
 config="$2"
@@ -81,6 +83,11 @@ printf 'not a checkpoint' > "$work/garbage.pt"
 "$muzero" evaluate --checkpoint "$work/garbage.pt" > "$work/garbage.txt" 2>&1
 check "a corrupt checkpoint is refused with status 2" [ $? -eq 2 ]
 check "and a reason" grep -q "garbage.pt: not a readable checkpoint" "$work/garbage.txt"
+"$muzero" export --checkpoint "$checkpoint" --output "$work/exported.pt" > "$work/export.txt" 2>&1
+check "export exits 0" [ $? -eq 0 ]
+check "the exported checkpoint is smaller" [ "$(stat -c %s "$work/exported.pt")" -lt "$(stat -c %s "$checkpoint")" ]
+"$muzero" evaluate --checkpoint "$work/exported.pt" --games 2 --json > "$work/exported.json" 2>&1
+check "and evaluates" grep -q '^{"games":2,' "$work/exported.json"
 "$muzero" evaluate --checkpoint "$checkpoint" --opponent expert > "$work/expert.txt" 2>&1
 check "an expert opponent for a one-player game is refused" grep -q "needs a two-player game" "$work/expert.txt"
 "$muzero" evaluate --checkpoint "$checkpoint" --average-symmetries > "$work/no_symmetries.txt" 2>&1
@@ -190,6 +197,12 @@ done
 "$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/tictactoe.pt" \
   --opponent random --games 4 --average-symmetries --json > "$work/ttt_averaged.json" 2>&1
 check "evaluate --average-symmetries plays the games" grep -q '^{"games":4,' "$work/ttt_averaged.json"
+
+# 9. The shipped Connect4 checkpoint loads and plays.
+"$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/connect4.pt" \
+  --opponent random --games 2 --json > "$work/connect4.json" 2>&1
+check "the shipped Connect4 checkpoint plays" grep -q '^{"games":2,' "$work/connect4.json"
+if [ "$failures" -ne 0 ]; then cat "$work/connect4.json"; fi
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
