@@ -7,8 +7,11 @@
 //   - played under: the same, but the expert's only wins are on top of its own stone;
 //   - outplayed: every move lost at once (a double threat, or a threat under a threat): the
 //     mistake was two or more moves deeper.
-// The first two are tactics a one-move lookahead sees; the last is strategy.
-//   build/bench/connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING [SIMULATIONS]]]
+// The first two are tactics a one-move lookahead sees; the last is strategy. With "guarded",
+// the search's root may only choose among the moves a one-move lookahead with the true rules
+// allows (the winning ones if any, else those that do not let the expert win at once): what
+// the same checkpoint would score if its model never got those tactics wrong.
+//   build/bench/connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING [SIMULATIONS [guarded]]]]
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -110,12 +113,24 @@ void inspect_blunder(const Connect4& game, Action chosen, const SearchTree& tree
   }
 }
 
+// The moves a one-move lookahead with the true rules allows.
+std::vector<Action> guarded_moves(const Connect4& game) {
+  std::vector<Action> wins, holds;
+  for (Action a : game.legal_actions()) {
+    if (wins_now(game, a)) wins.push_back(a);
+    if (!opponent_wins_after(game, a)) holds.push_back(a);
+  }
+  if (!wins.empty()) return wins;
+  return holds.empty() ? game.legal_actions() : holds;
+}
+
 struct Table {
   Connect4 game;
   std::vector<MoveKind> own_moves;
 };
 
-int run(const std::string& checkpoint, int seat, int games, int opening, int simulations) {
+int run(const std::string& checkpoint, int seat, int games, int opening, int simulations,
+        bool guarded) {
   use_single_math_thread();
   torch::NoGradGuard no_grad;
   Agent agent = load_agent(checkpoint);
@@ -164,8 +179,9 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
       std::vector<SearchRoot> roots;
       std::vector<std::mt19937_64> rngs;
       for (std::size_t i = 0; i < searching.size(); ++i) {
+        const Connect4& game = searching[i]->game;
         roots.push_back({std::span<const float>(observations).subspan(i * size, size),
-                         searching[i]->game.legal_actions(), seat});
+                         guarded ? guarded_moves(game) : game.legal_actions(), seat});
         rngs.emplace_back(rng());
       }
       const std::vector<SearchResult> results = search.run(evaluator, roots, rngs);
@@ -212,8 +228,8 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
   }
   int total_moves = 0;
   for (int n : moves_by) total_moves += n;
-  std::printf("%d games, seat %d, %d random opening moves, %d simulations\n", games, seat, opening,
-              params.num_simulations);
+  std::printf("%d games, seat %d, %d random opening moves, %d simulations%s\n", games, seat,
+              opening, params.num_simulations, guarded ? ", guarded by the true rules" : "");
   std::printf("wins %d  draws %d  losses %d\n", wins, draws, losses);
   std::printf("losses: missed win %d, not blocked %d, played under %d, outplayed %d\n",
               lost_by[kMissedWin], lost_by[kNotBlocked], lost_by[kPlayedUnder],
@@ -239,12 +255,13 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
 }  // namespace muzero
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
+  if (argc < 3 || (argc > 6 && std::string(argv[6]) != "guarded")) {
     std::fprintf(stderr,
                  "usage: connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING "
-                 "[SIMULATIONS]]]\n");
+                 "[SIMULATIONS [guarded]]]]\n");
     return 2;
   }
   return muzero::run(argv[1], std::stoi(argv[2]), argc > 3 ? std::stoi(argv[3]) : 1000,
-                     argc > 4 ? std::stoi(argv[4]) : 4, argc > 5 ? std::stoi(argv[5]) : 0);
+                     argc > 4 ? std::stoi(argv[4]) : 4, argc > 5 ? std::stoi(argv[5]) : 0,
+                     argc > 6 && std::string(argv[6]) == "guarded");
 }
