@@ -200,7 +200,10 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
     if (!blunders.replies.empty()) {
       const int n = static_cast<int>(blunders.replies.size());
       std::vector<int> roots(n), children(n);
-      for (int i = 0; i < n; ++i) roots[i] = i, children[i] = n + i;
+      for (int i = 0; i < n; ++i) {
+        roots[i] = i;
+        children[i] = n + i;
+      }
       one_deep.reserve_states(2 * n);
       InferenceOutputs unused, out;
       one_deep.initial_inference(blunders.observations_after, roots, unused);
@@ -255,7 +258,8 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
 }  // namespace muzero
 
 int main(int argc, char** argv) {
-  if (argc < 3 || (argc > 6 && std::string(argv[6]) != "guarded")) {
+  const bool valid_seat = argc >= 3 && (std::string(argv[2]) == "0" || std::string(argv[2]) == "1");
+  if (!valid_seat || (argc > 6 && std::string(argv[6]) != "guarded")) {
     std::fprintf(stderr,
                  "usage: connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING "
                  "[SIMULATIONS [guarded]]]]\n");
