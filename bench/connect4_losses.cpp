@@ -16,30 +16,22 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "bench/connect4_agent.h"
 #include "bench/connect4_positions.h"
 #include "games/connect4.h"
 #include "models/math_threads.h"
 #include "models/torch_evaluator.h"
-#include "muzero/agent.h"
 #include "self_play/action_selection.h"
 #include "self_play/mcts.h"
 
 namespace muzero {
 namespace {
-
-bool opponent_wins_after(const Connect4& game, Action action) {
-  Connect4 next = game;
-  if (next.step(action).done) return false;
-  for (Action reply : next.legal_actions()) {
-    if (wins_now(next, reply)) return true;
-  }
-  return false;
-}
 
 // What the checkpoint's move was, seen one move deep.
 enum MoveKind { kFine, kMissedWin, kNotBlocked, kPlayedUnder, kForcedLoss, kKinds };
@@ -133,13 +125,9 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
         bool guarded) {
   use_single_math_thread();
   torch::NoGradGuard no_grad;
-  Agent agent = load_agent(checkpoint);
-  if (agent.config.game_name != "connect4") {
-    std::fprintf(stderr, "connect4_losses: %s is a %s checkpoint\n", checkpoint.c_str(),
-                 agent.config.game_name.c_str());
-    return 1;
-  }
-  agent.network->eval();
+  std::optional<Agent> loaded = load_connect4_agent(checkpoint, "connect4_losses");
+  if (!loaded) return 1;
+  const Agent& agent = *loaded;
   TorchEvaluator evaluator(agent.network, agent.game->observation_shape(), torch::kCPU);
   TorchEvaluator one_deep(agent.network, agent.game->observation_shape(), torch::kCPU);
   SearchParams params = agent.config.self_play.search;

@@ -13,6 +13,16 @@ inline bool wins_now(const Connect4& game, Action action) {
   return next.step(action).reward > 0;
 }
 
+// Whether the opponent can win at once after `action` (false when `action` ends the game).
+inline bool opponent_wins_after(const Connect4& game, Action action) {
+  Connect4 next = game;
+  if (next.step(action).done) return false;
+  for (Action reply : next.legal_actions()) {
+    if (wins_now(next, reply)) return true;
+  }
+  return false;
+}
+
 // Calls visit(game) on every unfinished position of such games, one game after another, until
 // it returns false.
 template <typename Visit>

@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/connect4_agent.h"
 #include "bench/connect4_positions.h"
 #include "games/connect4.h"
 #include "models/math_threads.h"
 #include "models/torch_evaluator.h"
-#include "muzero/agent.h"
 #include "self_play/action_selection.h"
 #include "self_play/mcts.h"
 
@@ -36,16 +36,6 @@ struct Position {
   Kind kind = kWin;
   std::vector<bool> correct;  // by action
 };
-
-// Whether the opponent has a win at once after `action`.
-bool opponent_wins_after(const Connect4& game, Action action) {
-  Connect4 next = game;
-  if (next.step(action).done) return false;
-  for (Action reply : next.legal_actions()) {
-    if (wins_now(next, reply)) return true;
-  }
-  return false;
-}
 
 std::optional<Position> classify(const Connect4& game) {
   Position p{game, kWin, std::vector<bool>(Connect4::kColumns, false)};
@@ -86,13 +76,9 @@ struct Tally {
 int run(const std::string& checkpoint, int count, int simulations) {
   use_single_math_thread();
   torch::NoGradGuard no_grad;
-  Agent agent = load_agent(checkpoint);
-  if (agent.config.game_name != "connect4") {
-    std::fprintf(stderr, "connect4_probe: %s is a %s checkpoint\n", checkpoint.c_str(),
-                 agent.config.game_name.c_str());
-    return 1;
-  }
-  agent.network->eval();
+  std::optional<Agent> loaded = load_connect4_agent(checkpoint, "connect4_probe");
+  if (!loaded) return 1;
+  const Agent& agent = *loaded;
   std::mt19937_64 rng(7);
   const std::vector<Position> positions = sample_positions(count, rng);
   TorchEvaluator evaluator(agent.network, agent.game->observation_shape(), torch::kCPU);

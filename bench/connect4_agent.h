@@ -1,0 +1,23 @@
+#pragma once
+// Loads a checkpoint for the Connect4 diagnostics, refusing other games.
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "muzero/agent.h"
+
+namespace muzero {
+
+// The agent in evaluation mode, or nullopt after printing why `tool` cannot use it.
+inline std::optional<Agent> load_connect4_agent(const std::string& checkpoint, const char* tool) {
+  Agent agent = load_agent(checkpoint);
+  if (agent.config.game_name != "connect4") {
+    std::fprintf(stderr, "%s: %s is a %s checkpoint\n", tool, checkpoint.c_str(),
+                 agent.config.game_name.c_str());
+    return std::nullopt;
+  }
+  agent.network->eval();
+  return agent;
+}
+
+}  // namespace muzero
