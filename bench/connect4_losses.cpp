@@ -7,7 +7,7 @@
 //   - played under: the same, but the expert's only wins are on top of its own stone;
 //   - outplayed: every move lost at once (a double threat, or a threat under a threat): the
 //     mistake was two or more moves deeper.
-// The first two are tactics a one-move lookahead sees; the last is strategy. With "guarded",
+// The first three are tactics a one-move lookahead sees; the last is deeper. With "guarded",
 // the search's root may only choose among the moves a one-move lookahead with the true rules
 // allows (the winning ones if any, else those that do not let the expert win at once): what
 // the same checkpoint would score if its model never got those tactics wrong.

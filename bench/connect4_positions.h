@@ -1,6 +1,7 @@
 #pragma once
-// Connect4 positions for the diagnostics (connect4_probe, connect4_rules): from games where each
-// move is the expert's or a uniformly random one, with equal odds.
+// Connect4 positions and one-move rules for the diagnostics (connect4_probe, connect4_rules,
+// connect4_losses); the positions come from games where each move is the expert's or a
+// uniformly random one, with equal odds.
 #include <random>
 #include <vector>
 
