@@ -10,8 +10,12 @@
 // The first three are tactics a one-move lookahead sees; the last is deeper. With "guarded",
 // the search's root may only choose among the moves a one-move lookahead with the true rules
 // allows (the winning ones if any, else those that do not let the expert win at once): what
-// the same checkpoint would score if its model never got those tactics wrong.
-//   build/bench/connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING [SIMULATIONS [guarded]]]]
+// the same checkpoint would score if its model never got those tactics wrong. With "minimal",
+// the opponent is the least expert issue 4 allows (wins, blocks, else a random column; as
+// muzero-general's) instead of Connect4's own, which also avoids handing over a win and prefers
+// the center.
+//   build/bench/connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING [SIMULATIONS
+//   [guarded|minimal]]]]
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -122,7 +126,7 @@ struct Table {
 };
 
 int run(const std::string& checkpoint, int seat, int games, int opening, int simulations,
-        bool guarded) {
+        bool guarded, bool minimal_expert) {
   use_single_math_thread();
   torch::NoGradGuard no_grad;
   std::optional<Agent> loaded = load_connect4_agent(checkpoint, "connect4_losses");
@@ -155,7 +159,8 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
       std::vector<Table*> searching;
       for (Table& t : tables) {
         while (!t.game.is_terminal() && t.game.to_play() != seat) {
-          t.game.step(*t.game.expert_action());
+          t.game.step(minimal_expert ? minimal_expert_action(t.game, rng)
+                                     : *t.game.expert_action());
         }
         if (t.game.is_terminal()) continue;
         const std::vector<float> o = t.game.observation();
@@ -219,8 +224,9 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
   }
   int total_moves = 0;
   for (int n : moves_by) total_moves += n;
-  std::printf("%d games, seat %d, %d random opening moves, %d simulations%s\n", games, seat,
-              opening, params.num_simulations, guarded ? ", guarded by the true rules" : "");
+  std::printf("%d games, seat %d, %d random opening moves, %d simulations%s%s\n", games, seat,
+              opening, params.num_simulations, guarded ? ", guarded by the true rules" : "",
+              minimal_expert ? ", against the minimal expert" : "");
   std::printf("wins %d  draws %d  losses %d\n", wins, draws, losses);
   std::printf("losses: missed win %d, not blocked %d, played under %d, outplayed %d\n",
               lost_by[kMissedWin], lost_by[kNotBlocked], lost_by[kPlayedUnder],
@@ -247,13 +253,14 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
 
 int main(int argc, char** argv) {
   const bool valid_seat = argc >= 3 && (std::string(argv[2]) == "0" || std::string(argv[2]) == "1");
-  if (!valid_seat || (argc > 6 && std::string(argv[6]) != "guarded")) {
+  const std::string mode = argc > 6 ? argv[6] : "";
+  if (!valid_seat || !(mode.empty() || mode == "guarded" || mode == "minimal")) {
     std::fprintf(stderr,
                  "usage: connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING "
-                 "[SIMULATIONS [guarded]]]]\n");
+                 "[SIMULATIONS [guarded|minimal]]]]\n");
     return 2;
   }
   return muzero::run(argv[1], std::stoi(argv[2]), argc > 3 ? std::stoi(argv[3]) : 1000,
                      argc > 4 ? std::stoi(argv[4]) : 4, argc > 5 ? std::stoi(argv[5]) : 0,
-                     argc > 6 && std::string(argv[6]) == "guarded");
+                     mode == "guarded", mode == "minimal");
 }

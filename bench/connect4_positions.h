@@ -2,6 +2,7 @@
 // Connect4 positions and one-move rules for the diagnostics (connect4_probe, connect4_rules,
 // connect4_losses); the positions come from games where each move is the expert's or a
 // uniformly random one, with equal odds.
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -22,6 +23,27 @@ inline bool opponent_wins_after(const Connect4& game, Action action) {
     if (wins_now(next, reply)) return true;
   }
   return false;
+}
+
+// The opponent issue 4 names as the least an expert must be (and muzero-general's Connect4
+// expert): it wins when it can, blocks an immediate loss, and otherwise plays a uniformly
+// random column. Connect4's own expert also avoids handing over a win and prefers the center.
+inline Action minimal_expert_action(const Connect4& game, std::mt19937_64& rng) {
+  const std::vector<Action> legal = game.legal_actions();
+  for (Action a : legal) {
+    if (wins_now(game, a)) return a;
+  }
+  // With no win of its own the expert's move is a block if there is one. It is one when the
+  // opponent would win there after any other move of ours: that move's stone cannot fill the
+  // line, whose other three cells are the opponent's.
+  const Action expert = *game.expert_action();
+  const auto other =
+      std::find_if(legal.begin(), legal.end(), [&](Action a) { return a != expert; });
+  if (other != legal.end()) {
+    Connect4 after = game;
+    if (!after.step(*other).done && wins_now(after, expert)) return expert;
+  }
+  return legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
 }
 
 // Calls visit(game) on every unfinished position of such games, one game after another, until
