@@ -2,7 +2,6 @@
 // Connect4 positions and one-move rules for the diagnostics (connect4_probe, connect4_rules,
 // connect4_losses); the positions come from games where each move is the expert's or a
 // uniformly random one, with equal odds.
-#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -33,15 +32,16 @@ inline Action minimal_expert_action(const Connect4& game, std::mt19937_64& rng) 
   for (Action a : legal) {
     if (wins_now(game, a)) return a;
   }
-  // With no win of its own the expert's move is a block if there is one. It is one when the
-  // opponent would win there after any other move of ours: that move's stone cannot fill the
-  // line, whose other three cells are the opponent's.
-  const Action expert = *game.expert_action();
-  const auto other =
-      std::find_if(legal.begin(), legal.end(), [&](Action a) { return a != expert; });
-  if (other != legal.end()) {
-    Connect4 after = game;
-    if (!after.step(*other).done && wins_now(after, expert)) return expert;
+  // A block: a column where the opponent would win at once. Another move of ours first cannot
+  // fill that line (its other three cells are the opponent's), so after any one other move,
+  // ask whether the opponent wins there.
+  for (Action a : legal) {
+    for (Action other : legal) {
+      if (other == a) continue;
+      Connect4 after = game;
+      if (!after.step(other).done && wins_now(after, a)) return a;
+      break;
+    }
   }
   return legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
 }
