@@ -4,7 +4,7 @@
 #   bench/learning.sh GAME [--set key=value ...]
 # CartPole: threshold 475 (CartPole-v1 "solved"), evaluated over 100 episodes.
 # Two-player games: win/draw/loss against random and expert, from both seats (Connect4 also
-# against the expert after random openings).
+# against the expert and the minimal expert after random openings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 game="${1:?usage: bench/learning.sh GAME [--set key=value ...]}"
@@ -97,6 +97,12 @@ else
     for seat in 0 1; do
       "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 1000 --opponent expert \
         --muzero-player "$seat" --random-opening 4
+    done
+    # And against the least expert issue 4 allows (wins, blocks, else a random column; as
+    # muzero-general's), which Connect4's own expert outplays (docs/learning.md).
+    cmake --build build --target connect4_losses > /dev/null
+    for seat in 0 1; do
+      build/bench/connect4_losses "$run/checkpoint.pt" "$seat" 1000 4 0 minimal | head -n 2
     done
   fi
 fi
