@@ -3,7 +3,8 @@
 #  - games reach the buffer, training steps run, workers pick up newer weights, metrics
 #    (JSON lines and TensorBoard events), checkpoint, replay buffer and counters are written;
 #  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint;
-#  - a self-play worker killed with SIGKILL is replaced and training still finishes;
+#  - a self-play worker and the trainer killed with SIGKILL are replaced and training still
+#    finishes; a trainer that fails at once every time (a corrupt checkpoint) stops the run;
 #  - killing the supervisor with SIGKILL leaves no process behind;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP;
 #  - `muzero evaluate` reads the checkpoint and refuses corrupt ones; `muzero export` writes one
@@ -115,7 +116,7 @@ check "replay buffer resumed" grep -q "replay buffer: resumed" "$work/b2.log"
 check "counters continued" [ "$(counter "$run" training_step)" = "$target" ]
 show_log_on_failure "$work/b2.log"
 
-# 3. A self-play worker killed with SIGKILL is replaced.
+# 3. A self-play worker and the trainer killed with SIGKILL are replaced.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=1500 \
   --set output.results_dir="$work/c" > "$work/c.log" 2>&1 &
 pid=$!
@@ -123,11 +124,30 @@ check "training started before the kill" wait_for 120 training_started "$work/c"
 victim=$(pgrep -f "__role self_play --run-dir $work/c" | head -n 1)
 check "found a self-play worker" [ -n "$victim" ]
 kill -KILL "$victim"
+trainer=$(pgrep -f "__role trainer --run-dir $work/c" | head -n 1)
+check "found the trainer" [ -n "$trainer" ]
+kill -KILL "$trainer"
 wait "$pid"
-check "run with a killed worker exits 0" [ $? -eq 0 ]
+check "run with a killed worker and trainer exits 0" [ $? -eq 0 ]
 check "worker death reported and restarted" grep -q "self-play worker .* killed by signal 9.*restarting" "$work/c.log"
+check "trainer death reported and restarted" \
+  grep -q "trainer .* killed by signal 9.*restarting it from its last checkpoint" "$work/c.log"
 check "training finished anyway" grep -q "finished after 1500 training steps" "$work/c.log"
+check "counters reached the end" [ "$(counter "$(run_dir "$work/c")" training_step)" = 1500 ]
+check "no status line with a negative rate" bash -c '! grep -q -- "-[0-9.]* steps/s" "$1"' _ "$work/c.log"
 show_log_on_failure "$work/c.log"
+
+# 3b. Resuming with a corrupt checkpoint: the trainer fails at once, is restarted twice, then
+# the run stops with status 1, and the file is left as it was.
+corrupt="$work/corrupt"
+cp -r "$(run_dir "$work/b")" "$corrupt"
+head -c 5000 "$(run_dir "$work/b")/checkpoint.pt" > "$corrupt/checkpoint.pt"
+"$muzero" train --resume "$corrupt" > "$work/corrupt.log" 2>&1
+check "a trainer failing at once stops the run with status 1" [ $? -eq 1 ]
+check "with the checkpoint's fault" grep -q "not a readable checkpoint" "$work/corrupt.log"
+check "after three tries" grep -q "3 failures in a row" "$work/corrupt.log"
+check "the corrupt checkpoint is kept as it was" [ "$(stat -c %s "$corrupt/checkpoint.pt")" = 5000 ]
+show_log_on_failure "$work/corrupt.log"
 
 # 4. Killing the supervisor leaves no orphans.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \

@@ -6,9 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "muzero/runtime/child_process.h"
@@ -21,11 +23,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A restarted process that fails this many times in a row, each time within kQuickFailure of
+// its start, fails for a reason a restart does not fix (a corrupt checkpoint, a bug hit at
+// once): the run stops instead of restarting it forever.
+constexpr int kMaxQuickFailures = 3;
+constexpr auto kQuickFailure = std::chrono::seconds(60);
+
 struct Child {
   std::string role;
   int worker_id = 0;
   pid_t pid = -1;
   int restarts = 0;
+  Clock::time_point started{};
+  int quick_failures = 0;  // failures in a row, each within kQuickFailure of its start
   bool running() const { return pid > 0; }
   std::string name() const {
     return role == "self_play" ? "self-play worker " + std::to_string(worker_id) : role;
@@ -62,11 +72,11 @@ class Supervisor {
           break;
         }
       }
-      report(false, start);
+      report(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     summary_.interrupted = stop.load();
-    report(true, start);
+    report(true);
     shutdown();
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary_;
@@ -83,6 +93,7 @@ class Supervisor {
       args.insert(args.end(), {"--listen", listen_});
     }
     child.pid = spawn_self(args);
+    child.started = Clock::now();
   }
 
   Child* find(const std::string& role) {
@@ -92,9 +103,10 @@ class Supervisor {
     return nullptr;
   }
 
-  // Collects exited children. While running, players that crashed are restarted and a crashed
-  // trainer, replay buffer or storage ends the run with an error; while stopping, failures are
-  // only reported.
+  // Collects exited children. While running, players and the trainer that crashed are restarted
+  // (the trainer from its last checkpoint, at most a minute old) unless they keep failing at
+  // once; a crashed replay buffer or storage, which hold the run's state, ends the run with an
+  // error. While stopping, failures are only reported.
   void reap(bool stopping = false) {
     int status = 0;
     pid_t pid;
@@ -106,17 +118,30 @@ class Supervisor {
         note_peak_memory(child, usage);
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         const bool player = child.role == "self_play" || child.role == "test";
+        const bool restartable = player || child.role == "trainer";
+        if (!stopping && !clean && restartable) {
+          const bool quick = Clock::now() - child.started < kQuickFailure;
+          child.quick_failures = quick ? child.quick_failures + 1 : 0;
+        }
         if (stopping) {
           if (!clean) spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
         } else if (child.role == "trainer" && clean) {
           trainer_finished_ = true;
         } else if (clean && player) {
           // A player that stopped by itself: training is done.
-        } else if (player) {
-          spdlog::warn("{} (pid {}) {}; restarting it", child.name(), pid, describe_exit(status));
+        } else if (restartable && child.quick_failures < kMaxQuickFailures) {
+          spdlog::warn("{} (pid {}) {}; restarting it{}", child.name(), pid, describe_exit(status),
+                       child.role == "trainer" ? " from its last checkpoint" : "");
           ++child.restarts;
           ++summary_.restarts;
           spawn(child);
+        } else if (restartable) {
+          spdlog::error(
+              "{} (pid {}) {}: {} failures in a row, each within {} s of its start; "
+              "stopping the run",
+              child.name(), pid, describe_exit(status), child.quick_failures,
+              std::chrono::duration_cast<std::chrono::seconds>(kQuickFailure).count());
+          summary_.exit_status = 1;
         } else {
           spdlog::error("{} (pid {}) {}; stopping the run", child.name(), pid,
                         describe_exit(status));
@@ -166,7 +191,7 @@ class Supervisor {
     stop_children({"replay", "storage"});
   }
 
-  void report(bool force, Clock::time_point start) {
+  void report(bool force) {
     const auto now = Clock::now();
     const bool interactive = isatty(STDERR_FILENO) != 0;
     if (!force && now - last_report_ < (interactive ? std::chrono::milliseconds(500)
@@ -186,7 +211,11 @@ class Supervisor {
     const double seconds = std::chrono::duration<double>(now - last_report_).count();
     const double steps = counter(c, counters::kTrainingStep);
     const double moves = counter(c, counters::kPlayedSteps);
-    const double step_rate = seconds > 0 ? (steps - last_steps_) / seconds : 0;
+    // The ETA counts only the steps trained since this process first saw the counters (a resumed
+    // run starts at its checkpoint's step) or since the trainer went back to an older
+    // checkpoint after a crash.
+    if (!eta_from_ || steps < last_steps_) eta_from_ = {steps, now};
+    const double step_rate = seconds > 0 ? std::max(0.0, steps - last_steps_) / seconds : 0;
     const double move_rate = seconds > 0 ? (moves - last_moves_) / seconds : 0;
     last_report_ = now;
     last_steps_ = steps;
@@ -195,14 +224,17 @@ class Supervisor {
     summary_.played_games = static_cast<long>(counter(c, counters::kPlayedGames));
     summary_.played_steps = static_cast<long>(moves);
     summary_.last_test_reward = counter(c, counters::kTestMuZeroReward);
-    const double elapsed = std::chrono::duration<double>(now - start).count();
-    const double eta = steps > 0 ? (config_.training_steps - steps) * elapsed / steps : 0;
+    const double trained = steps - eta_from_->steps;
+    const double elapsed = std::chrono::duration<double>(now - eta_from_->time).count();
+    const std::string eta =
+        trained > 0 ? fmt::format("{:.0f}s", (config_.training_steps - steps) * elapsed / trained)
+                    : "-";
     char line[256];
     std::snprintf(line, sizeof line,
                   "step %.0f/%d | games %ld | test reward %.2f | loss %.3f | %.0f moves/s | "
-                  "%.1f steps/s | ETA %.0fs",
+                  "%.1f steps/s | ETA %s",
                   steps, config_.training_steps, summary_.played_games, summary_.last_test_reward,
-                  counter(c, counters::kTotalLoss), move_rate, step_rate, eta);
+                  counter(c, counters::kTotalLoss), move_rate, step_rate, eta.c_str());
     if (interactive) {
       std::fprintf(stderr, "\r\033[K%s%s", line, force ? "\n" : "");
       std::fflush(stderr);
@@ -221,6 +253,11 @@ class Supervisor {
   bool trainer_finished_ = false;
   Clock::time_point last_report_{};
   double last_steps_ = 0, last_moves_ = 0;
+  struct Progress {
+    double steps;
+    Clock::time_point time;
+  };
+  std::optional<Progress> eta_from_;  // where the ETA's rate is measured from
 };
 
 }  // namespace
