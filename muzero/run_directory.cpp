@@ -22,4 +22,14 @@ std::filesystem::path make_run_directory(const Config& config) {
   return dir;
 }
 
+std::filesystem::path move_aside(const std::filesystem::path& file) {
+  const std::string base = file.string() + ".damaged";
+  std::filesystem::path kept = base;
+  for (int suffix = 1; std::filesystem::exists(kept); ++suffix) {
+    kept = base + "-" + std::to_string(suffix);
+  }
+  std::filesystem::rename(file, kept);
+  return kept;
+}
+
 }  // namespace muzero

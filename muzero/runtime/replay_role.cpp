@@ -11,6 +11,7 @@
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/frame_server.h"
 #include "muzero/ipc/messages.h"
+#include "muzero/run_directory.h"
 #include "muzero/runtime/io_loop.h"
 #include "muzero/runtime/roles.h"
 #include "replay_buffer/replay_buffer.h"
@@ -63,7 +64,10 @@ int run_replay_role(const RoleContext& context) {
     try {
       spdlog::info("replay buffer: resumed {} games", load_buffer(buffer, file));
     } catch (const DecodeError& error) {
-      spdlog::error("{}; starting with an empty buffer", error.what());
+      // The games before the damage are in the buffer; the file is kept, since the save at
+      // the end would overwrite it.
+      spdlog::error("{}; resuming with the {} games read before the damage; the file is kept as {}",
+                    error.what(), buffer.num_games(), move_aside(file).string());
     }
   }
   std::mt19937_64 rng(config.seed ^ 0xB0FFE4ull);

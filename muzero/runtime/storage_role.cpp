@@ -4,12 +4,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/frame_server.h"
 #include "muzero/ipc/messages.h"
 #include "muzero/metrics/metrics_log.h"
+#include "muzero/run_directory.h"
 #include "muzero/runtime/counters.h"
 #include "muzero/runtime/io_loop.h"
 #include "muzero/runtime/roles.h"
@@ -30,11 +33,26 @@ void save_counters(const std::filesystem::path& path, const std::map<std::string
   std::filesystem::rename(temporary, path);
 }
 
+// Reads "NAME VALUE" lines. A damaged file (a line that is not one, or a value that is not a
+// number) is reported and kept aside, since the run rewrites it; the counters read before the
+// damage carry on, the rest start from 0.
 void load_counters(const std::filesystem::path& path, SharedStorage& storage) {
   std::ifstream in(path);
-  std::string name;
-  double value;
-  while (in >> name >> value) storage.set_counter(name, value);
+  if (!in) return;  // a new run
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::istringstream fields(line);
+    std::string name, rest;
+    double value = 0;
+    if (!(fields >> name >> value) || (fields >> rest) || !std::isfinite(value)) {
+      spdlog::error(
+          "{}:{}: not a counter line ('{}'); the counters after it start from 0; the "
+          "file is kept as {}",
+          path.string(), number, line, move_aside(path).string());
+      return;
+    }
+    storage.set_counter(name, value);
+  }
 }
 
 void log_metrics(MetricsLog& log, const SharedStorage& storage) {
