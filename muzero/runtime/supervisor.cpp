@@ -131,7 +131,7 @@ class Supervisor {
           // A player that stopped by itself: training is done.
         } else if (restartable && child.quick_failures < kMaxQuickFailures) {
           spdlog::warn("{} (pid {}) {}; restarting it{}", child.name(), pid, describe_exit(status),
-                       child.role == "trainer" ? " from its last checkpoint" : "");
+                       resumes_from(child));
           ++child.restarts;
           ++summary_.restarts;
           spawn(child);
@@ -149,6 +149,14 @@ class Supervisor {
         }
       }
     }
+  }
+
+  // Where a restarted child carries on from, for the log.
+  std::string resumes_from(const Child& child) const {
+    if (child.role != "trainer") return "";
+    return std::filesystem::exists(run_dir_ / run_files::kCheckpoint)
+               ? " from its last checkpoint"
+               : " from the start (it had not written a checkpoint yet)";
   }
 
   void note_peak_memory(const Child& child, const rusage& usage) {
