@@ -17,9 +17,13 @@ struct WeightsSnapshot {
 
 class SharedStorage {
  public:
-  // Publishes new weights and returns their version (1, 2, ...).
+  // Publishes new weights and returns their version (1, 2, ... after continue_versions_after).
   std::int64_t publish_weights(std::string blob);
   WeightsSnapshot latest_weights() const;
+  // Numbers the next weights after `version`. A restarted storage carries on from the version
+  // it had counted, so that a worker holding version N does not take a new storage's first
+  // weights for older than its own.
+  void continue_versions_after(std::int64_t version);
 
   void set_counter(const std::string& name, double value);
   void add_to_counter(const std::string& name, double delta);
@@ -28,6 +32,7 @@ class SharedStorage {
  private:
   mutable std::mutex mutex_;
   WeightsSnapshot weights_;
+  std::int64_t versions_before_ = 0;
   std::map<std::string, double> counters_;
 };
 

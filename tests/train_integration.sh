@@ -3,8 +3,9 @@
 #  - games reach the buffer, training steps run, workers pick up newer weights, metrics
 #    (JSON lines and TensorBoard events), checkpoint, replay buffer and counters are written;
 #  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint;
-#  - a self-play worker and the trainer killed with SIGKILL are replaced and training still
-#    finishes; a trainer that fails at once every time (a corrupt checkpoint) stops the run;
+#  - a self-play worker, the trainer, the replay buffer and storage killed with SIGKILL are
+#    replaced and training still finishes; a trainer that fails at once every time (a corrupt
+#    checkpoint) stops the run; a damaged replay buffer or counters file is kept aside;
 #  - killing the supervisor with SIGKILL leaves no process behind;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP;
 #  - `muzero evaluate` reads the checkpoint and refuses corrupt ones; `muzero export` writes one
@@ -166,6 +167,24 @@ check "and the file kept aside" grep -q "played_steps seven" "$damaged/counters.
 check "counters read before the damage carry on" [ "$(counter "$damaged" played_games)" -gt 100000 ]
 check "a new buffer is written" [ -s "$damaged/replay_buffer.bin" ]
 show_log_on_failure "$work/damaged.log"
+
+# 3d. The replay buffer and shared storage killed with SIGKILL are restarted (from their saved
+# games and counters; the others, which lose their connections, too) and training finishes.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=5000 \
+  --set output.results_dir="$work/servers" > "$work/servers.log" 2>&1 &
+pid=$!
+check "training started before the server kills" wait_for 120 training_started "$work/servers"
+kill -KILL "$(pgrep -f "__role replay --run-dir $work/servers" | head -n 1)"
+sleep 2
+kill -KILL "$(pgrep -f "__role storage --run-dir $work/servers" | head -n 1)"
+wait "$pid"
+check "run with a killed replay buffer and storage exits 0" [ $? -eq 0 ]
+check "replay buffer restarted" \
+  grep -q "replay .* killed by signal 9.*restarting it from its last save" "$work/servers.log"
+check "storage restarted" \
+  grep -q "storage .* killed by signal 9.*restarting it from its saved counters" "$work/servers.log"
+check "training finished anyway" grep -q "finished after 5000 training steps" "$work/servers.log"
+show_log_on_failure "$work/servers.log"
 
 # 4. Killing the supervisor leaves no orphans.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \

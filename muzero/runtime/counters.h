@@ -7,6 +7,7 @@ inline constexpr const char* kPlayedGames = "played_games";
 inline constexpr const char* kPlayedSteps = "played_steps";
 inline constexpr const char* kWeightsVersion = "weights_version";
 inline constexpr const char* kTrainingDone = "training_done";
+inline constexpr const char* kBufferReady = "buffer_ready";  // the replay buffer serves batches
 inline constexpr const char* kTotalLoss = "total_loss";
 inline constexpr const char* kValueLoss = "value_loss";
 inline constexpr const char* kRewardLoss = "reward_loss";

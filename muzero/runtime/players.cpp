@@ -82,7 +82,7 @@ int run_self_play_role(const RoleContext& context) {
     }
     const double trained = counter(counts, counters::kTrainingStep);
     if (config.ratio && counter(counts, counters::kPlayedGames) >= config.start_after_games &&
-        trained < config.training_steps &&
+        counter(counts, counters::kBufferReady) > 0 && trained < config.training_steps &&
         trained < *config.ratio * (counter(counts, counters::kPlayedSteps) - slack)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));  // training is behind
       continue;

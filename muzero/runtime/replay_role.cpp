@@ -1,10 +1,13 @@
 // The replay-buffer process: takes finished games, serves sampled batches and priority updates.
-// On stop it writes its games to the run directory, and reads them back when resuming.
+// It writes its games to the run directory every minute and on stop, and reads them back when
+// resuming or restarted after a crash.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <utility>
 
 #include "games/registry.h"
@@ -18,6 +21,8 @@
 
 namespace muzero {
 namespace {
+
+constexpr auto kSavePeriod = std::chrono::seconds(60);
 
 // File format: repeated [u64 payload size][kGame payload]; priorities are recomputed on load.
 void save_buffer(const ReplayBuffer& buffer, const std::filesystem::path& path) {
@@ -106,6 +111,18 @@ int run_replay_role(const RoleContext& context) {
       serve(io, context.replay_address,
             context.listen.empty() ? "" : tcp_addresses(context.listen).second, handler);
 
+  // Saved every minute too, so that a replay buffer that crashed and is restarted loses at most
+  // a minute of games.
+  boost::asio::steady_timer timer(io);
+  std::function<void()> tick = [&] {
+    timer.expires_after(kSavePeriod);
+    timer.async_wait([&](boost::system::error_code error) {
+      if (error) return;
+      save_buffer(buffer, file);
+      tick();
+    });
+  };
+  tick();
   run_until_stopped(io, *context.stop);
   save_buffer(buffer, file);
   spdlog::info("replay buffer: saved {} games", buffer.num_games());

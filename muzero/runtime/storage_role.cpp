@@ -16,6 +16,7 @@
 #include "muzero/runtime/counters.h"
 #include "muzero/runtime/io_loop.h"
 #include "muzero/runtime/roles.h"
+#include "muzero/runtime/storage_client.h"
 #include "shared_storage/shared_storage.h"
 
 namespace muzero {
@@ -97,7 +98,9 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage) {
 int run_storage_role(const RoleContext& context) {
   SharedStorage storage;
   const std::filesystem::path counters_file = context.run_dir / run_files::kCounters;
-  load_counters(counters_file, storage);  // resuming: carry on counting
+  load_counters(counters_file, storage);  // resuming or restarted: carry on counting
+  storage.continue_versions_after(
+      static_cast<std::int64_t>(counter(storage.counters(), counters::kWeightsVersion)));
   storage.set_counter(counters::kTrainingDone, 0);
   std::int64_t training_step_of_weights = 0;
   MetricsLog metrics(context.run_dir);

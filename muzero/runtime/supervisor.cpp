@@ -28,6 +28,8 @@ using Clock = std::chrono::steady_clock;
 // once): the run stops instead of restarting it forever.
 constexpr int kMaxQuickFailures = 3;
 constexpr auto kQuickFailure = std::chrono::seconds(60);
+// Processes that fail this soon after the replay buffer or storage did lost their connection.
+constexpr auto kCollateralFailure = std::chrono::seconds(10);
 
 struct Child {
   std::string role;
@@ -103,10 +105,10 @@ class Supervisor {
     return nullptr;
   }
 
-  // Collects exited children. While running, players and the trainer that crashed are restarted
-  // (the trainer from its last checkpoint, at most a minute old) unless they keep failing at
-  // once; a crashed replay buffer or storage, which hold the run's state, ends the run with an
-  // error. While stopping, failures are only reported.
+  // Collects exited children. While running, a child that crashed is restarted (the trainer from
+  // its last checkpoint, the replay buffer from its last save, both at most a minute old, and
+  // storage from its counters, saved every two seconds) unless it keeps failing at once, which
+  // ends the run with an error. While stopping, failures are only reported.
   void reap(bool stopping = false) {
     int status = 0;
     pid_t pid;
@@ -118,33 +120,37 @@ class Supervisor {
         note_peak_memory(child, usage);
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         const bool player = child.role == "self_play" || child.role == "test";
-        const bool restartable = player || child.role == "trainer";
-        if (!stopping && !clean && restartable) {
-          const bool quick = Clock::now() - child.started < kQuickFailure;
-          child.quick_failures = quick ? child.quick_failures + 1 : 0;
-        }
         if (stopping) {
           if (!clean) spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
-        } else if (child.role == "trainer" && clean) {
+          continue;
+        }
+        if (clean && child.role == "trainer") {
           trainer_finished_ = true;
-        } else if (clean && player) {
-          // A player that stopped by itself: training is done.
-        } else if (restartable && child.quick_failures < kMaxQuickFailures) {
+          continue;
+        }
+        if (clean && player) continue;  // a player that stopped by itself: training is done
+        // A crash, or a server (replay buffer, storage) that quit while the run goes on. The
+        // others lose their connections when a server dies and exit too: not their fault.
+        const auto now = Clock::now();
+        const bool server = child.role == "replay" || child.role == "storage";
+        if (server) server_failed_at_ = now;
+        const bool collateral = !server && now - server_failed_at_ < kCollateralFailure;
+        if (!collateral) {
+          const bool quick = now - child.started < kQuickFailure;
+          child.quick_failures = quick ? child.quick_failures + 1 : 0;
+        }
+        if (child.quick_failures < kMaxQuickFailures) {
           spdlog::warn("{} (pid {}) {}; restarting it{}", child.name(), pid, describe_exit(status),
                        resumes_from(child));
           ++child.restarts;
           ++summary_.restarts;
           spawn(child);
-        } else if (restartable) {
+        } else {
           spdlog::error(
               "{} (pid {}) {}: {} failures in a row, each within {} s of its start; "
               "stopping the run",
               child.name(), pid, describe_exit(status), child.quick_failures,
               std::chrono::duration_cast<std::chrono::seconds>(kQuickFailure).count());
-          summary_.exit_status = 1;
-        } else {
-          spdlog::error("{} (pid {}) {}; stopping the run", child.name(), pid,
-                        describe_exit(status));
           summary_.exit_status = 1;
         }
       }
@@ -153,10 +159,14 @@ class Supervisor {
 
   // Where a restarted child carries on from, for the log.
   std::string resumes_from(const Child& child) const {
-    if (child.role != "trainer") return "";
-    return std::filesystem::exists(run_dir_ / run_files::kCheckpoint)
-               ? " from its last checkpoint"
-               : " from the start (it had not written a checkpoint yet)";
+    if (child.role == "trainer") {
+      return std::filesystem::exists(run_dir_ / run_files::kCheckpoint)
+                 ? " from its last checkpoint"
+                 : " from the start (it had not written a checkpoint yet)";
+    }
+    if (child.role == "replay") return " from its last save";
+    if (child.role == "storage") return " from its saved counters";
+    return "";
   }
 
   void note_peak_memory(const Child& child, const rusage& usage) {
@@ -259,6 +269,7 @@ class Supervisor {
   std::unique_ptr<StorageClient> storage_;
   SupervisorSummary summary_;
   bool trainer_finished_ = false;
+  Clock::time_point server_failed_at_{};  // when the replay buffer or storage last failed
   Clock::time_point last_report_{};
   double last_steps_ = 0, last_moves_ = 0;
   struct Progress {

@@ -1,7 +1,7 @@
 #pragma once
 // The entry process of `muzero train`: starts shared storage, the replay buffer, the trainer,
 // the self-play workers and the test worker as child processes (posix_spawn of this binary),
-// shows progress, restarts crashed players and trainer, and stops everything in order on Ctrl-C,
+// shows progress, restarts any that crash, and stops everything in order on Ctrl-C,
 // SIGTERM or when training is done.
 #include <filesystem>
 #include <map>

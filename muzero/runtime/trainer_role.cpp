@@ -78,9 +78,14 @@ int run_trainer_role(const RoleContext& context) {
     TrainStepResult last;
     PhaseTimes times;
     bool priorities_pending = false;
+    // Whether the last batch request got a batch. Self-play does not wait for training while
+    // it is false: after a replay buffer restarted with fewer games than it needs, only new
+    // games can end the wait.
+    bool buffer_ready = false;
     while (trainer.steps() < config.training_steps && !context.stop->load()) {
       std::vector<CounterUpdate> updates{
-          {counters::kTrainingStep, false, static_cast<double>(trainer.steps())}};
+          {counters::kTrainingStep, false, static_cast<double>(trainer.steps())},
+          {counters::kBufferReady, false, buffer_ready ? 1.0 : 0.0}};
       if (trainer.steps() % kStatsInterval == 0 && trainer.steps() > 0) {
         updates.insert(updates.end(), {{counters::kTotalLoss, false, last.total_loss},
                                        {counters::kValueLoss, false, last.value_loss},
@@ -104,6 +109,7 @@ int run_trainer_role(const RoleContext& context) {
         throw std::runtime_error("replay buffer sent no batch");
       BatchReply reply = decode_batch_reply(frame.payload);
       batches.send(MessageType::kBatchRequest, encode_int(config.batch_size));
+      buffer_ready = reply.ready;
       if (!reply.ready) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));  // too few games yet
         continue;
