@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "muzero/runtime/child_process.h"
 #include "muzero/runtime/counters.h"
@@ -98,6 +99,13 @@ class Supervisor {
     child.started = Clock::now();
   }
 
+  Child* find_pid(pid_t pid) {
+    for (Child& c : children_) {
+      if (c.pid == pid) return &c;
+    }
+    return nullptr;
+  }
+
   Child* find(const std::string& role) {
     for (Child& c : children_) {
       if (c.role == role) return &c;
@@ -110,10 +118,20 @@ class Supervisor {
   // storage from its counters, saved every two seconds) unless it keeps failing at once, which
   // ends the run with an error. While stopping, failures are only reported.
   void reap(bool stopping = false) {
-    int status = 0;
-    pid_t pid;
-    rusage usage{};
-    while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
+    struct Exit {
+      pid_t pid;
+      int status;
+      rusage usage;
+    };
+    std::vector<Exit> exits;
+    Exit next{};
+    while ((next.pid = wait4(-1, &next.status, WNOHANG, &next.usage)) > 0) exits.push_back(next);
+    // Servers first, so that the clients that died of their lost connections are seen as such.
+    std::stable_partition(exits.begin(), exits.end(), [&](const Exit& e) {
+      const Child* child = find_pid(e.pid);
+      return child != nullptr && (child->role == "replay" || child->role == "storage");
+    });
+    for (const auto& [pid, status, usage] : exits) {
       for (Child& child : children_) {
         if (child.pid != pid) continue;
         child.pid = -1;
