@@ -20,8 +20,10 @@ std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
   return servers;
 }
 
-void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop) {
+void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop,
+                       const PeriodicWork& periodic) {
   boost::asio::steady_timer timer(io);
+  auto due = std::chrono::steady_clock::now() + periodic.period;
   std::function<void()> poll = [&] {
     timer.expires_after(std::chrono::milliseconds(50));
     timer.async_wait([&](boost::system::error_code error) {
@@ -29,6 +31,10 @@ void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& sto
       if (stop.load()) {
         io.stop();
         return;
+      }
+      if (periodic.work && std::chrono::steady_clock::now() >= due) {
+        periodic.work();
+        due = std::chrono::steady_clock::now() + periodic.period;
       }
       poll();
     });

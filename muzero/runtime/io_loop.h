@@ -1,6 +1,8 @@
 #pragma once
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +17,14 @@ std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
                                                 const std::string& tcp_address,
                                                 const FrameServer::Handler& handler);
 
-// Runs `io` until `stop` becomes true (checked every 50 ms).
-void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop);
+// Work done every `period` on the loop's own thread (a save, metrics), if `work` is set.
+struct PeriodicWork {
+  std::chrono::steady_clock::duration period{};
+  std::function<void()> work;
+};
+
+// Runs `io` until `stop` becomes true (checked every 50 ms), doing `periodic` meanwhile.
+void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop,
+                       const PeriodicWork& periodic = {});
 
 }  // namespace muzero

@@ -4,10 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <fstream>
-#include <functional>
 #include <utility>
 
 #include "games/registry.h"
@@ -113,17 +111,7 @@ int run_replay_role(const RoleContext& context) {
 
   // Saved every minute too, so that a replay buffer that crashed and is restarted loses at most
   // a minute of games.
-  boost::asio::steady_timer timer(io);
-  std::function<void()> tick = [&] {
-    timer.expires_after(kSavePeriod);
-    timer.async_wait([&](boost::system::error_code error) {
-      if (error) return;
-      save_buffer(buffer, file);
-      tick();
-    });
-  };
-  tick();
-  run_until_stopped(io, *context.stop);
+  run_until_stopped(io, *context.stop, {kSavePeriod, [&] { save_buffer(buffer, file); }});
   save_buffer(buffer, file);
   spdlog::info("replay buffer: saved {} games", buffer.num_games());
   return 0;

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -148,20 +147,12 @@ int run_storage_role(const RoleContext& context) {
       serve(io, context.storage_address,
             context.listen.empty() ? "" : tcp_addresses(context.listen).first, handler);
 
-  boost::asio::steady_timer timer(io);
-  std::function<void()> tick = [&] {
-    timer.expires_after(kMetricsPeriod);
-    timer.async_wait([&](boost::system::error_code error) {
-      if (error) return;
-      log_metrics(metrics, storage);
-      save_counters(counters_file, storage.counters());
-      tick();
-    });
+  const auto write_state = [&] {
+    log_metrics(metrics, storage);
+    save_counters(counters_file, storage.counters());
   };
-  tick();
-  run_until_stopped(io, *context.stop);
-  log_metrics(metrics, storage);
-  save_counters(counters_file, storage.counters());
+  run_until_stopped(io, *context.stop, {kMetricsPeriod, write_state});
+  write_state();
   return 0;
 }
 
