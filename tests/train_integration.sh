@@ -150,19 +150,19 @@ check "after three tries" grep -q "3 failures in a row" "$work/corrupt.log"
 check "the corrupt checkpoint is kept as it was" [ "$(stat -c %s "$corrupt/checkpoint.pt")" = 5000 ]
 show_log_on_failure "$work/corrupt.log"
 
-# 3c. Resuming with a truncated replay buffer and a damaged counters file: both are reported
-# and kept aside (the run rewrites them), and training goes on.
+# 3c. Resuming with a truncated replay buffer and a damaged counters file (a blank line is not
+# damage): both are reported and kept aside (the run rewrites them), and training goes on.
 damaged="$work/damaged"
 cp -r "$(run_dir "$work/b")" "$damaged"
 buffer_size=$(stat -c %s "$damaged/replay_buffer.bin")
 truncate -s $((buffer_size - 10)) "$damaged/replay_buffer.bin"
-printf 'played_games 100000\nplayed_steps seven\ntraining_step 3\n' > "$damaged/counters.txt"
+printf 'played_games 100000\n\nplayed_steps seven\ntraining_step 3\n' > "$damaged/counters.txt"
 "$muzero" train --resume "$damaged" --set training.training_steps=$((target + 10)) \
   > "$work/damaged.log" 2>&1
 check "a damaged buffer and counters do not stop the run" [ $? -eq 0 ]
 check "the truncated buffer is reported" grep -q "replay buffer file is truncated.*games read before the damage" "$work/damaged.log"
 check "and kept aside as it was" [ "$(stat -c %s "$damaged/replay_buffer.bin.damaged")" = $((buffer_size - 10)) ]
-check "the damaged counters line is named" grep -q "counters.txt:2: not a counter line ('played_steps seven')" "$work/damaged.log"
+check "the damaged counters line is named" grep -q "counters.txt:3: not a counter line ('played_steps seven')" "$work/damaged.log"
 check "and the file kept aside" grep -q "played_steps seven" "$damaged/counters.txt.damaged"
 check "counters read before the damage carry on" [ "$(counter "$damaged" played_games)" -gt 100000 ]
 check "a new buffer is written" [ -s "$damaged/replay_buffer.bin" ]

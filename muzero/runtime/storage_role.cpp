@@ -41,6 +41,7 @@ void load_counters(const std::filesystem::path& path, SharedStorage& storage) {
   if (!in) return;  // a new run
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // a blank line
     std::istringstream fields(line);
     std::string name, rest;
     double value = 0;
