@@ -40,6 +40,8 @@ struct Child {
   Clock::time_point started{};
   int quick_failures = 0;  // failures in a row, each within kQuickFailure of its start
   bool running() const { return pid > 0; }
+  // The replay buffer and storage serve the others, which exit when a server dies.
+  bool server() const { return role == "replay" || role == "storage"; }
   std::string name() const {
     return role == "self_play" ? "self-play worker " + std::to_string(worker_id) : role;
   }
@@ -129,7 +131,7 @@ class Supervisor {
     // Servers first, so that the clients that died of their lost connections are seen as such.
     std::stable_partition(exits.begin(), exits.end(), [&](const Exit& e) {
       const Child* child = find_pid(e.pid);
-      return child != nullptr && (child->role == "replay" || child->role == "storage");
+      return child != nullptr && child->server();
     });
     for (const auto& [pid, status, usage] : exits) {
       for (Child& child : children_) {
@@ -150,9 +152,8 @@ class Supervisor {
         // A crash, or a server (replay buffer, storage) that quit while the run goes on. The
         // others lose their connections when a server dies and exit too: not their fault.
         const auto now = Clock::now();
-        const bool server = child.role == "replay" || child.role == "storage";
-        if (server) server_failed_at_ = now;
-        const bool collateral = !server && now - server_failed_at_ < kCollateralFailure;
+        if (child.server()) server_failed_at_ = now;
+        const bool collateral = !child.server() && now - server_failed_at_ < kCollateralFailure;
         if (!collateral) {
           const bool quick = now - child.started < kQuickFailure;
           child.quick_failures = quick ? child.quick_failures + 1 : 0;
