@@ -7,7 +7,8 @@
 #    replaced and training still finishes; a trainer that fails at once every time (a corrupt
 #    checkpoint) stops the run; a damaged replay buffer or counters file is kept aside;
 #  - killing the supervisor with SIGKILL leaves no process behind;
-#  - a worker started by hand with `muzero worker --connect` joins over TCP;
+#  - a worker started by hand with `muzero worker --connect` joins over TCP, and again after the
+#    replay buffer it plays for is restarted;
 #  - `muzero evaluate` reads the checkpoint and refuses corrupt ones; `muzero export` writes one
 #    without optimizer state that evaluates;
 #  - `muzero play` in a pseudo-terminal refuses bad input and quits on q;
@@ -200,20 +201,25 @@ for _ in $(seq 50); do
 done
 check "no process left after SIGKILL of the supervisor" [ "$(pgrep -fc "__role .* --run-dir $work/d")" -eq 0 ]
 
-# 5. No local self-play workers: a worker started by hand joins over TCP and does all the playing.
+# 5. No local self-play workers: a worker started by hand joins over TCP and does all the playing,
+# and joins again when the run's replay buffer is killed and restarted.
 port=$((20000 + RANDOM % 20000))
 "$muzero" train --config "$config" "${tiny[@]}" --set self_play.num_workers=0 \
-  --set training.training_steps=40 --listen "127.0.0.1:$port" \
+  --set training.training_steps=1000 --listen "127.0.0.1:$port" \
   --set output.results_dir="$work/e" > "$work/e.log" 2>&1 &
 pid=$!
 "$muzero" worker --connect "127.0.0.1:$port" --worker-id 7 > "$work/e_worker.log" 2>&1 &
 worker=$!
+check "training started before the replay buffer's kill" wait_for 120 training_started "$work/e"
+kill -KILL "$(pgrep -f "__role replay --run-dir $work/e" | head -n 1)"
 wait "$pid"
 check "training with a remote worker exits 0" [ $? -eq 0 ]
 wait "$worker"
 check "the remote worker stops by itself when training is done" [ $? -eq 0 ]
 check "the remote worker joined" grep -q "self-play worker 7 joined" "$work/e_worker.log"
-check "training with only a remote worker finished" grep -q "finished after 40 training steps" "$work/e.log"
+check "and joined again after the replay buffer's restart" \
+  grep -q "self-play worker 7 lost the run .*joining again" "$work/e_worker.log"
+check "training with only a remote worker finished" grep -q "finished after 1000 training steps" "$work/e.log"
 show_log_on_failure "$work/e.log"
 if [ "$failures" -ne 0 ]; then cat "$work/e_worker.log"; fi
 

@@ -19,18 +19,21 @@ struct WorkerOptions {
   int worker_id = -1;
 };
 
-int run(const WorkerOptions& options) {
-  const std::atomic<bool>& stop = install_stop_signals();
-  const auto [storage, replay] = tcp_addresses(options.connect);
-  // The run's resolved config comes from shared storage, so both sides always agree.
+// The run's resolved config, from shared storage, so that both sides always agree. Throws if
+// the run does not answer within 30 s.
+Config fetch_config(const std::string& storage, const std::atomic<bool>& stop) {
   Connection connection(storage, std::chrono::seconds(30), &stop);
   const Frame reply = connection.request(MessageType::kConfig, {});
   if (reply.type != MessageType::kConfig)
     throw std::runtime_error("unexpected reply to config request");
   PayloadReader reader(reply.payload);
-  const Config config = parse_config(reader.get_string(), storage + " (the run's config)");
+  return parse_config(reader.get_string(), storage + " (the run's config)");
+}
+
+int run(const WorkerOptions& options) {
+  const std::atomic<bool>& stop = install_stop_signals();
+  const auto [storage, replay] = tcp_addresses(options.connect);
   RoleContext context;
-  context.config = config;
   context.storage_address = storage;
   context.replay_address = replay;
   // Distinct seeds for workers started by hand without an id.
@@ -38,9 +41,20 @@ int run(const WorkerOptions& options) {
                           ? options.worker_id
                           : 1000 + static_cast<int>(std::random_device{}() % 1000000);
   context.stop = &stop;
-  spdlog::info("self-play worker {} joined {} ({})", context.worker_id, options.connect,
-               config.game_name);
-  return run_self_play_role(context);
+  // A connection lost mid-run (the run restarts a crashed replay buffer or storage) is not the
+  // end: the worker joins again, with new seeds, as long as the run answers.
+  for (;; ++context.seed_salt) {
+    context.config = fetch_config(storage, stop);
+    spdlog::info("self-play worker {} joined {} ({})", context.worker_id, options.connect,
+                 context.config.game_name);
+    try {
+      return run_self_play_role(context);
+    } catch (const std::exception& error) {
+      if (stop.load()) return 0;
+      spdlog::warn("self-play worker {} lost the run ({}); joining again", context.worker_id,
+                   error.what());
+    }
+  }
 }
 
 }  // namespace
