@@ -9,6 +9,7 @@
 
 #include "muzero/command/commands.h"
 #include "muzero/ipc/connection.h"
+#include "muzero/runtime/restart_policy.h"
 #include "muzero/runtime/roles.h"
 
 namespace muzero {
@@ -42,15 +43,20 @@ int run(const WorkerOptions& options) {
                           : 1000 + static_cast<int>(std::random_device{}() % 1000000);
   context.stop = &stop;
   // A connection lost mid-run (the run restarts a crashed replay buffer or storage) is not the
-  // end: the worker joins again, with new seeds, as long as the run answers.
+  // end: the worker joins again, with new seeds, as long as the run answers and the worker does
+  // not keep failing at once.
+  QuickFailures failures;
   for (;; ++context.seed_salt) {
     context.config = fetch_config(storage, stop);
     spdlog::info("self-play worker {} joined {} ({})", context.worker_id, options.connect,
                  context.config.game_name);
+    const auto joined = std::chrono::steady_clock::now();
     try {
       return run_self_play_role(context);
     } catch (const std::exception& error) {
       if (stop.load()) return 0;
+      failures.record(joined);
+      if (failures.give_up()) throw;
       spdlog::warn("self-play worker {} lost the run ({}); joining again", context.worker_id,
                    error.what());
     }

@@ -16,6 +16,7 @@
 
 #include "muzero/runtime/child_process.h"
 #include "muzero/runtime/counters.h"
+#include "muzero/runtime/restart_policy.h"
 #include "muzero/runtime/role_context.h"
 #include "muzero/runtime/storage_client.h"
 
@@ -24,11 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A restarted process that fails this many times in a row, each time within kQuickFailure of
-// its start, fails for a reason a restart does not fix (a corrupt checkpoint, a bug hit at
-// once): the run stops instead of restarting it forever.
-constexpr int kMaxQuickFailures = 3;
-constexpr auto kQuickFailure = std::chrono::seconds(60);
 // Processes that fail this soon after the replay buffer or storage did lost their connection.
 constexpr auto kCollateralFailure = std::chrono::seconds(10);
 
@@ -38,7 +34,7 @@ struct Child {
   pid_t pid = -1;
   int restarts = 0;
   Clock::time_point started{};
-  int quick_failures = 0;  // failures in a row, each within kQuickFailure of its start
+  QuickFailures quick_failures{};  // in a row, each soon after its start
   bool running() const { return pid > 0; }
   // The replay buffer and storage serve the others, which exit when a server dies.
   bool server() const { return role == "replay" || role == "storage"; }
@@ -154,11 +150,8 @@ class Supervisor {
         const auto now = Clock::now();
         if (child.server()) server_failed_at_ = now;
         const bool collateral = !child.server() && now - server_failed_at_ < kCollateralFailure;
-        if (!collateral) {
-          const bool quick = now - child.started < kQuickFailure;
-          child.quick_failures = quick ? child.quick_failures + 1 : 0;
-        }
-        if (child.quick_failures < kMaxQuickFailures) {
+        if (!collateral) child.quick_failures.record(child.started, now);
+        if (!child.quick_failures.give_up()) {
           spdlog::warn("{} (pid {}) {}; restarting it{}", child.name(), pid, describe_exit(status),
                        resumes_from(child));
           ++child.restarts;
@@ -168,7 +161,7 @@ class Supervisor {
           spdlog::error(
               "{} (pid {}) {}: {} failures in a row, each within {} s of its start; "
               "stopping the run",
-              child.name(), pid, describe_exit(status), child.quick_failures,
+              child.name(), pid, describe_exit(status), child.quick_failures.count(),
               std::chrono::duration_cast<std::chrono::seconds>(kQuickFailure).count());
           summary_.exit_status = 1;
         }
