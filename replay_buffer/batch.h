@@ -37,6 +37,12 @@ struct Batch {
   // zeros with mask 0 past the game's last position.
   std::vector<float> next_observations;      // B x K x observation_size
   std::vector<float> next_observation_mask;  // B x K, 1 or 0
+  // Only with training.lookahead_reward_loss_weight > 0: from each sample's first position, a
+  // move and a reply to it, not necessarily the ones played (make_lookahead_target), with the
+  // rewards the rules give them; mask 0 where the game holds no lookahead rewards.
+  std::vector<std::int64_t> lookahead_actions;  // B x 2: move, reply
+  std::vector<float> lookahead_rewards;         // B x 2
+  std::vector<float> lookahead_mask;            // B x 2, 1 or 0
 };
 
 }  // namespace muzero

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "games/lookahead_rewards.h"
+
 namespace muzero {
 
 GameHistory::GameHistory(int observation_size_, int action_space_size_,
@@ -39,6 +41,21 @@ void GameHistory::add_move(std::span<const float> visit_distribution, float root
   rewards.push_back(reward);
   observations.insert(observations.end(), next_observation.begin(), next_observation.end());
   to_play.push_back(next_to_play);
+}
+
+void GameHistory::add_lookahead_rewards(std::span<const float> position_rewards) {
+  if (position_rewards.size() != lookahead_size(action_space_size) ||
+      lookahead_rewards.size() != static_cast<std::size_t>(num_moves()) * position_rewards.size()) {
+    throw std::invalid_argument("GameHistory::add_lookahead_rewards: wrong size or position");
+  }
+  lookahead_rewards.insert(lookahead_rewards.end(), position_rewards.begin(),
+                           position_rewards.end());
+}
+
+std::span<const float> GameHistory::lookahead(int position) const {
+  const std::size_t size = lookahead_size(action_space_size);
+  if (lookahead_rewards.size() != static_cast<std::size_t>(num_moves()) * size) return {};
+  return std::span<const float>(lookahead_rewards).subspan(position * size, size);
 }
 
 }  // namespace muzero

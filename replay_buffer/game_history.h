@@ -20,6 +20,10 @@ struct GameHistory {
   std::vector<float> root_values;   // num_moves, search value at each searched position
   std::vector<float> child_visits;  // num_moves x action_space_size, visit distribution
   std::vector<float> priorities;    // num_moves, set by the replay buffer
+  // Only with training.lookahead_reward_loss_weight > 0: num_moves x lookahead_size(A), the
+  // rules' rewards for every move and reply at each searched position (games/lookahead_rewards.h);
+  // empty otherwise.
+  std::vector<float> lookahead_rewards;
   float game_priority = 0.0f;
   // Cut off by a time limit (the game's own, or self_play.max_moves) rather than finished: the
   // last position is not worth 0 (see value_target).
@@ -36,6 +40,9 @@ struct GameHistory {
   // Records the search result at the current position and the move that was then played.
   void add_move(std::span<const float> visit_distribution, float root_value, Action action,
                 float reward, std::span<const float> next_observation, int next_to_play);
+  // Records the lookahead rewards of the position the next add_move will leave.
+  void add_lookahead_rewards(std::span<const float> position_rewards);
+  std::span<const float> lookahead(int position) const;  // empty when none were recorded
 };
 
 }  // namespace muzero

@@ -22,9 +22,9 @@ int draw_proportional(std::span<const double> cumulative, std::mt19937_64& rng) 
   return static_cast<int>(it - cumulative.begin());
 }
 
-// Relabels sample b of the batch in place: its observation, unrolled actions, policy targets
-// and next observations. Values and rewards are the same under a symmetry, and so is a
-// bootstrap observation's value, so those stay as played.
+// Relabels sample b of the batch in place: its observation, unrolled actions, policy targets,
+// lookahead actions and next observations. Values and rewards are the same under a symmetry, and so
+// is a bootstrap observation's value, so those stay as played.
 void relabel_sample(const Symmetry& symmetry, Batch& batch, int b) {
   const std::size_t K = batch.num_unroll_steps;
   const std::size_t A = batch.action_space_size;
@@ -39,6 +39,12 @@ void relabel_sample(const Symmetry& symmetry, Batch& batch, int b) {
     float* target = batch.target_policies.data() + (row + k) * A;
     std::copy(target, target + A, policy.begin());
     for (std::size_t a = 0; a < A; ++a) target[symmetry.action_image[a]] = policy[a];
+  }
+  if (!batch.lookahead_actions.empty()) {
+    for (std::size_t i = 2 * static_cast<std::size_t>(b); i < 2 * static_cast<std::size_t>(b) + 2;
+         ++i) {
+      batch.lookahead_actions[i] = symmetry.action_image[batch.lookahead_actions[i]];
+    }
   }
   if (!batch.next_observation_mask.empty()) {
     for (std::size_t k = 0; k < K; ++k) {
@@ -112,6 +118,11 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
                                    0.0f);
     batch.next_observation_mask.assign(static_cast<std::size_t>(batch_size) * K, 0.0f);
   }
+  if (params_.lookahead_rewards) {
+    batch.lookahead_actions.assign(2 * static_cast<std::size_t>(batch_size), 0);
+    batch.lookahead_rewards.assign(batch.lookahead_actions.size(), 0.0f);
+    batch.lookahead_mask.assign(batch.lookahead_actions.size(), 0.0f);
+  }
 
   std::vector<double> game_cumulative(games_.size());
   double total = 0.0;
@@ -163,6 +174,14 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
                   batch.next_observations.begin() + step * game.observation_size);
         batch.next_observation_mask[step] = 1.0f;
       }
+    }
+    if (params_.lookahead_rewards) {
+      const LookaheadTarget target = make_lookahead_target(game, position, rng);
+      batch.lookahead_actions[2 * b] = target.move;
+      batch.lookahead_actions[2 * b + 1] = target.reply;
+      batch.lookahead_rewards[2 * b] = target.move_reward;
+      batch.lookahead_rewards[2 * b + 1] = target.reply_reward;
+      batch.lookahead_mask[2 * b] = batch.lookahead_mask[2 * b + 1] = target.mask;
     }
     if (params_.augment_symmetries) {
       const std::size_t s = std::uniform_int_distribution<std::size_t>(

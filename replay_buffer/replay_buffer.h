@@ -21,6 +21,8 @@ struct ReplayParams {
   TargetParams targets;
   // Batches carry next_observations (set when training.consistency_loss_weight > 0).
   bool next_observations = false;
+  // Batches carry lookahead targets (set when training.lookahead_reward_loss_weight > 0).
+  bool lookahead_rewards = false;
   // replay_buffer.augment_symmetries: each sample is relabelled by one of `symmetries` or left
   // as played, all equally likely. The replay process takes the symmetries from the game.
   bool augment_symmetries = false;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
+
+#include "games/lookahead_rewards.h"
 
 namespace muzero {
 
@@ -86,6 +89,38 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
     }
   }
   return static_cast<float>(std::min(params.num_unroll_steps, moves + 1 - position));
+}
+
+namespace {
+
+// One of the actions whose rewards[a] is not NaN: with probability 1/2 (when there are any) one
+// of those whose reward is not 0, otherwise any, uniformly. -1 when none is legal.
+int draw_lookahead_action(std::span<const float> rewards, std::mt19937_64& rng) {
+  std::vector<int> legal, rewarded;
+  for (int a = 0; a < static_cast<int>(rewards.size()); ++a) {
+    if (std::isnan(rewards[a])) continue;
+    legal.push_back(a);
+    if (rewards[a] != 0.0f) rewarded.push_back(a);
+  }
+  if (legal.empty()) return -1;
+  const bool prefer_rewarded = std::bernoulli_distribution(0.5)(rng) && !rewarded.empty();
+  const std::vector<int>& pool = prefer_rewarded ? rewarded : legal;
+  return pool[std::uniform_int_distribution<std::size_t>(0, pool.size() - 1)(rng)];
+}
+
+}  // namespace
+
+LookaheadTarget make_lookahead_target(const GameHistory& history, int position,
+                                      std::mt19937_64& rng) {
+  const std::span<const float> lookahead = history.lookahead(position);
+  if (lookahead.empty()) return {};
+  const std::size_t A = history.action_space_size;
+  const int move = draw_lookahead_action(lookahead.first(A), rng);
+  if (move < 0) return {};
+  const std::span<const float> replies = lookahead.subspan(A + move * A, A);
+  const int reply = draw_lookahead_action(replies, rng);
+  if (reply < 0) return {};
+  return {move, reply, lookahead[move], replies[reply], 1.0f};
 }
 
 }  // namespace muzero

@@ -52,4 +52,18 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
                    std::span<float> rewards, std::span<float> policies,
                    std::span<ValueBootstrap> bootstraps = {});
 
+// A move and a reply from `position` with the rewards the rules give them, drawn from the
+// game's lookahead rewards (games/lookahead_rewards.h): the move among the legal ones, the reply
+// among the legal replies (any action, with reward 0, when the move ends the game). Rewards other
+// than 0 are rare (a win is one move in a game), so half the draws are among the moves that
+// earn one when there are any; the other half are uniform. mask 0 (and actions 0) when the game
+// holds no lookahead rewards.
+struct LookaheadTarget {
+  std::int64_t move = 0, reply = 0;
+  float move_reward = 0.0f, reply_reward = 0.0f;
+  float mask = 0.0f;
+};
+LookaheadTarget make_lookahead_target(const GameHistory& history, int position,
+                                      std::mt19937_64& rng);
+
 }  // namespace muzero

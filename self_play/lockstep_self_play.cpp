@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "games/lookahead_rewards.h"
 #include "self_play/action_selection.h"
 
 namespace muzero {
@@ -46,6 +47,9 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     const bool greedy =
         params_.temperature_threshold && moves_played >= *params_.temperature_threshold;
     const Action action = move_after_search(results[i], greedy ? 0.0 : temperature, slot.rng);
+    if (params_.record_lookahead_rewards) {
+      slot.history.add_lookahead_rewards(lookahead_rewards(*slot.game));
+    }
     const StepResult step = slot.game->step(action);
     slot.history.add_move(results[i].policy_target, results[i].root_value, action, step.reward,
                           step.observation, slot.game->to_play());

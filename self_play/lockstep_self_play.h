@@ -20,6 +20,9 @@ struct SelfPlayParams {
   SearchParams search;
   int max_moves = 500;                       // a game is cut off after this many moves
   std::optional<int> temperature_threshold;  // from this move on, play the most visited action
+  // Record the rules' rewards for every move and reply at each position (set when
+  // training.lookahead_reward_loss_weight > 0; games/lookahead_rewards.h).
+  bool record_lookahead_rewards = false;
 };
 
 class LockstepSelfPlay {

@@ -103,6 +103,18 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_EQ(c.self_play.search.unvisited_value, "min");
   EXPECT_EQ(c.test_random_opening, 0);
   EXPECT_FALSE(c.replay.augment_symmetries);
+  EXPECT_DOUBLE_EQ(c.train.lookahead_reward_loss_weight, 0.0);
+  EXPECT_FALSE(c.replay.lookahead_rewards);
+  EXPECT_FALSE(c.self_play.record_lookahead_rewards);
+}
+
+// The lookahead loss needs self-play to record and the replay buffer to send its targets.
+TEST(Config, LookaheadLossTurnsOnWhatItNeeds) {
+  const Config c = load_config(write_config("lookahead", "game:\n  name: connect4\n"),
+                               {"training.lookahead_reward_loss_weight=0.5"});
+  EXPECT_DOUBLE_EQ(c.train.lookahead_reward_loss_weight, 0.5);
+  EXPECT_TRUE(c.replay.lookahead_rewards);
+  EXPECT_TRUE(c.self_play.record_lookahead_rewards);
 }
 
 TEST(Config, OverridesReplaceFileValues) {

@@ -100,11 +100,14 @@ TEST(Messages, GameRoundTrips) {
   EXPECT_TRUE(decode_game(encode_game(cut)).truncated);
 }
 
-// Games written before the truncation flag existed (older replay_buffer.bin files) still load.
+// Games written before the lookahead rewards, or before the truncation flag, existed (older
+// replay_buffer.bin files) still load. An empty vector is its 8-byte length.
 TEST(Messages, GamesWithoutTheTruncationFlagLoad) {
   GameHistory game = testing::make_history({0, 1, 1}, {0, 0, 0}, {1.0f, 2.0f});
   game.truncated = true;
   std::vector<std::byte> payload = encode_game(game);
+  payload.resize(payload.size() - 8);
+  EXPECT_TRUE(decode_game(payload).truncated) << "without lookahead rewards";
   payload.pop_back();
   const GameHistory back = decode_game(payload);
   EXPECT_FALSE(back.truncated);
@@ -116,8 +119,9 @@ TEST(Messages, GamesWithoutTheTruncationFlagLoad) {
 TEST(Messages, RefusesTruncatedAndInconsistentGames) {
   const GameHistory game = testing::make_history({0, 1, 1}, {0, 0, 0}, {1.0f, 2.0f});
   const std::vector<std::byte> payload = encode_game(game);
-  // (Cutting only the last byte leaves a valid game of the older format, without the flag.)
-  for (std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 2}) {
+  // (Cutting the last 8 or 9 bytes leaves a valid game of an older format.)
+  for (std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 10,
+                          payload.size() - 4, payload.size() - 1}) {
     EXPECT_THROW(decode_game(std::span(payload).first(cut)), DecodeError) << "cut at " << cut;
   }
   std::vector<std::byte> trailing = payload;

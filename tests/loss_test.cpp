@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -198,6 +199,79 @@ TEST(Trainer, ConsistencyLossPullsTheDynamicsOntoTheRepresentation) {
               without, with);
   EXPECT_GT(without, 0.0);
   EXPECT_LT(with, 0.2 * without);
+}
+
+// A batch of 2 with lookahead targets: sample 0 tries move 1 (reward 1) and reply 0 (reward
+// 0); sample 1 has none (mask 0).
+Batch make_lookahead_batch() {
+  Batch batch = make_batch(2, 1, {1.0f, -1.0f});
+  batch.lookahead_actions = {1, 0, 0, 0};
+  batch.lookahead_rewards = {1.0f, 0.0f, 0.0f, 0.0f};
+  batch.lookahead_mask = {1.0f, 1.0f, 0.0f, 0.0f};
+  return batch;
+}
+
+// The lookahead term is w * (CE of the move's reward + CE of the reply's reward), the reply
+// unrolled from the move's hidden state, masked, weighted and averaged like the others.
+TEST(Loss, LookaheadTermIsTheRewardCrossEntropyOfAMoveAndItsReply) {
+  torch::manual_seed(8);
+  auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Batch batch = make_lookahead_batch();
+  batch.weights = {0.5f, 1.0f};
+  const LossTerms off = muzero_loss(*net, batch, {1.0, 0.0, 0.0}, torch::kCPU);
+  const LossTerms on = muzero_loss(*net, batch, {1.0, 0.0, 3.0}, torch::kCPU);
+  EXPECT_DOUBLE_EQ(off.lookahead.item<double>(), 0.0);
+
+  torch::NoGradGuard no_gradient;
+  const torch::Tensor hidden =
+      net->initial_inference(torch::from_blob(batch.observations.data(), {2, 4}).clone())
+          .hidden_state;
+  const NetworkOutput move = net->recurrent_inference(hidden, torch::tensor({1, 0}, torch::kLong));
+  const NetworkOutput reply =
+      net->recurrent_inference(move.hidden_state, torch::tensor({0, 0}, torch::kLong));
+  const auto cross_entropy = [](const torch::Tensor& logits, float target) {
+    const torch::Tensor support = scalar_to_support(torch::tensor({target}), 10)[0];
+    return -(support * torch::log_softmax(logits, -1)).sum().item<double>();
+  };
+  const double sample0 =
+      cross_entropy(move.reward_logits[0], 1.0f) + cross_entropy(reply.reward_logits[0], 0.0f);
+  EXPECT_GT(sample0, 0.0);
+  EXPECT_NEAR(on.lookahead.item<double>(), sample0 / 2, 1e-5);
+  EXPECT_NEAR(on.total.item<double>() - off.total.item<double>(), 3.0 * sample0 * 0.5 / 2, 1e-5);
+
+  const Batch without = make_batch(2, 1, {1.0f, -1.0f});
+  EXPECT_THROW(muzero_loss(*net, without, {1.0, 0.0, 1.0}, torch::kCPU), std::invalid_argument);
+}
+
+// Trained with the lookahead loss, the model predicts the reward of a move the batch never
+// plays (move 1, reward 1); trained without it, it has no reason to.
+TEST(Trainer, LookaheadLossTeachesTheRewardOfAMoveNotPlayed) {
+  Batch batch = make_lookahead_batch();
+  for (std::size_t i = 0; i < batch.actions.size(); ++i) batch.actions[i] = 0;
+  std::fill(batch.target_rewards.begin(), batch.target_rewards.end(), 0.0f);
+  const auto reward_of_move_1 = [&](double weight) {
+    torch::manual_seed(9);
+    TrainParams params;
+    params.lr_init = 0.01;
+    params.lr_decay_rate = 1.0;
+    params.lookahead_reward_loss_weight = weight;
+    Trainer trainer(make_network(NetworkParams{}, {1, 1, 4}, 2), params, torch::kCPU);
+    for (int i = 0; i < 300; ++i) trainer.train_step(batch);
+    torch::NoGradGuard no_gradient;
+    MuZeroNetwork& net = trainer.network();
+    net.eval();
+    const torch::Tensor hidden =
+        net.initial_inference(torch::from_blob(batch.observations.data(), {2, 4}).clone())
+            .hidden_state;
+    const NetworkOutput move = net.recurrent_inference(hidden, torch::tensor({1, 1}, torch::kLong));
+    return net.to_scalar(move.reward_logits)[0].item<double>();
+  };
+  const double without = reward_of_move_1(0.0);
+  const double with = reward_of_move_1(1.0);
+  std::printf("reward of the move not played after 300 steps: %.3f without, %.3f with\n", without,
+              with);
+  EXPECT_GT(with, 0.8);
+  EXPECT_LT(without, 0.3);
 }
 
 TEST(Trainer, OverfitsATinyBatch) {

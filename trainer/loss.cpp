@@ -58,11 +58,32 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   const torch::Tensor value_support = network.to_support(target_values);
   const torch::Tensor reward_support = network.to_support(target_rewards);
 
+  const bool lookahead = loss_weights.lookahead > 0.0;
+  if (lookahead && batch.lookahead_mask.size() != static_cast<std::size_t>(B * 2)) {
+    throw std::invalid_argument("muzero_loss: the lookahead loss needs batches with lookahead");
+  }
+
   NetworkOutput output = network.initial_inference(observations);
   torch::Tensor value_loss = cross_entropy(output.value_logits, value_support.select(1, 0));
   torch::Tensor reward_loss = torch::zeros({B}, value_loss.options());
   torch::Tensor policy_loss = cross_entropy(output.policy_logits, target_policies.select(1, 0));
   std::vector<torch::Tensor> predicted_values{output.value_logits.detach()};
+
+  torch::Tensor lookahead_loss = torch::zeros({B}, value_loss.options());
+  if (lookahead) {
+    const torch::Tensor la_actions =
+        to_tensor(batch.lookahead_actions, {B, 2}, torch::kLong, device);
+    const torch::Tensor la_support =
+        network.to_support(to_tensor(batch.lookahead_rewards, {B, 2}, torch::kFloat, device));
+    const torch::Tensor la_mask = to_tensor(batch.lookahead_mask, {B, 2}, torch::kFloat, device);
+    const NetworkOutput move =
+        network.recurrent_inference(output.hidden_state, la_actions.select(1, 0));
+    const NetworkOutput reply = network.recurrent_inference(scale_gradient(move.hidden_state, 0.5),
+                                                            la_actions.select(1, 1));
+    lookahead_loss =
+        cross_entropy(move.reward_logits, la_support.select(1, 0)) * la_mask.select(1, 0) +
+        cross_entropy(reply.reward_logits, la_support.select(1, 1)) * la_mask.select(1, 1);
+  }
 
   // The K unrolled steps' losses are computed on stacked logits, B x K x classes, in one go:
   // fewer, larger tensor operations than K separate ones (small networks are op-bound). Their
@@ -108,12 +129,14 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
 
   LossTerms terms;
   const torch::Tensor per_sample = value_loss * loss_weights.value + reward_loss + policy_loss +
-                                   consistency_loss * loss_weights.consistency;
+                                   consistency_loss * loss_weights.consistency +
+                                   lookahead_loss * loss_weights.lookahead;
   terms.total = (per_sample * weights).mean();
   terms.value = value_loss.detach().mean();
   terms.reward = reward_loss.detach().mean();
   terms.policy = policy_loss.detach().mean();
   terms.consistency = consistency_loss.detach().mean();
+  terms.lookahead = lookahead_loss.detach().mean();
   const torch::Tensor predicted = network.to_scalar(torch::stack(predicted_values, 1));
   terms.value_errors = (predicted - target_values).abs();
   return terms;

@@ -10,6 +10,11 @@
 // actually reached, without gradient (EfficientZero's temporal consistency, with a squared error
 // in place of its projection heads and cosine: both states are min-max scaled to [0, 1], where
 // any two states have a high cosine). The dynamics learn to stay on the representation's states.
+// With a lookahead weight w > 0 (and batches with lookahead targets) each sample also adds
+//   w * (CE(r(g(s_0, a))) + CE(r(g(g(s_0, a), b))))
+// for a move a and a reply b drawn from the rules' rewards at its first position
+// (make_lookahead_target), not necessarily the ones played: the dynamics learn the rewards of
+// moves the games did not make, such as the opponent's win after a blunder.
 #include <torch/types.h>
 
 #include "models/network.h"
@@ -27,12 +32,14 @@ struct LossTerms {
   torch::Tensor reward;
   torch::Tensor policy;
   torch::Tensor consistency;   // scalar; 0 when off
+  torch::Tensor lookahead;     // scalar; 0 when off
   torch::Tensor value_errors;  // B x (K+1), |predicted - target value| for new priorities
 };
 
 struct LossWeights {
   double value = 1.0;
   double consistency = 0.0;
+  double lookahead = 0.0;
 };
 
 LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeights& loss_weights,

@@ -48,8 +48,10 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
   const double lr = learning_rate();
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
   network_->train();
-  LossTerms terms = muzero_loss(
-      *network_, batch, {params_.value_loss_weight, params_.consistency_loss_weight}, device_);
+  LossTerms terms = muzero_loss(*network_, batch,
+                                {params_.value_loss_weight, params_.consistency_loss_weight,
+                                 params_.lookahead_reward_loss_weight},
+                                device_);
   optimizer_->zero_grad();
   terms.total.backward();
   optimizer_->step();
@@ -61,6 +63,7 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
   result.reward_loss = terms.reward.item<double>();
   result.policy_loss = terms.policy.item<double>();
   result.consistency_loss = terms.consistency.item<double>();
+  result.lookahead_loss = terms.lookahead.item<double>();
   result.learning_rate = lr;
   const torch::Tensor errors = terms.value_errors.to(torch::kCPU).contiguous();
   result.value_errors.assign(errors.data_ptr<float>(), errors.data_ptr<float>() + errors.numel());

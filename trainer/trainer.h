@@ -25,11 +25,13 @@ struct TrainParams {
   double weight_decay = 1e-4;
   double momentum = 0.9;  // SGD only
   double value_loss_weight = 1.0;
-  double consistency_loss_weight = 0.0;  // 0: off (needs batches with next_observations)
+  double consistency_loss_weight = 0.0;       // 0: off (needs batches with next_observations)
+  double lookahead_reward_loss_weight = 0.0;  // 0: off (needs batches with lookahead targets)
 };
 
 struct TrainStepResult {
   double total_loss = 0, value_loss = 0, reward_loss = 0, policy_loss = 0, consistency_loss = 0;
+  double lookahead_loss = 0;
   double learning_rate = 0;
   std::vector<float> value_errors;  // B x (K+1), for ReplayBuffer::update_priorities
 };

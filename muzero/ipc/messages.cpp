@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "games/lookahead_rewards.h"
+
 namespace muzero {
 namespace {
 
@@ -27,6 +29,7 @@ std::vector<std::byte> encode_game(const GameHistory& game) {
   w.put_vector<float>(game.root_values);
   w.put_vector<float>(game.child_visits);
   w.put<std::uint8_t>(game.truncated ? 1 : 0);
+  w.put_vector<float>(game.lookahead_rewards);
   return std::move(w.bytes());
 }
 
@@ -51,6 +54,8 @@ GameHistory decode_game(std::span<const std::byte> payload) {
     check(truncated <= 1, "truncation flag");
     game.truncated = truncated == 1;
   }
+  // And those saved before lookahead rewards existed, here.
+  if (r.remaining() > 0) game.lookahead_rewards = r.get_vector<float>();
   r.expect_end();
   const std::size_t moves = game.root_values.size();
   check(moves >= 1, "no moves");
@@ -65,6 +70,11 @@ GameHistory decode_game(std::span<const std::byte> payload) {
   }
   for (float v : game.root_values) check(std::isfinite(v), "non-finite root value");
   for (float v : game.rewards) check(std::isfinite(v), "non-finite reward");
+  const std::size_t per_position = lookahead_size(game.action_space_size);
+  check(game.lookahead_rewards.empty() || (game.lookahead_rewards.size() % per_position == 0 &&
+                                           game.lookahead_rewards.size() / per_position == moves),
+        "lookahead reward count");
+  for (float v : game.lookahead_rewards) check(!std::isinf(v), "infinite lookahead reward");
   return game;
 }
 
@@ -128,6 +138,9 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<float>(b.bootstrap_observations);
   w.put_vector<float>(b.next_observations);
   w.put_vector<float>(b.next_observation_mask);
+  w.put_vector<std::int64_t>(b.lookahead_actions);
+  w.put_vector<float>(b.lookahead_rewards);
+  w.put_vector<float>(b.lookahead_mask);
   return std::move(w.bytes());
 }
 
@@ -166,6 +179,9 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.bootstrap_observations = r.get_vector<float>();
   b.next_observations = r.get_vector<float>();
   b.next_observation_mask = r.get_vector<float>();
+  b.lookahead_actions = r.get_vector<std::int64_t>();
+  b.lookahead_rewards = r.get_vector<float>();
+  b.lookahead_mask = r.get_vector<float>();
   r.expect_end();
   const std::size_t steps = static_cast<std::size_t>(B) * (K + 1);
   check_batch(b.observations.size() == static_cast<std::size_t>(B) * O, "observation count");
@@ -193,6 +209,15 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   for (float m : b.next_observation_mask) {
     check_batch(m == 0.0f || m == 1.0f, "next observation mask");
   }
+  const std::size_t lookahead = b.lookahead_actions.empty() ? 0 : std::size_t{B} * 2;
+  check_batch(b.lookahead_actions.size() == lookahead && b.lookahead_rewards.size() == lookahead &&
+                  b.lookahead_mask.size() == lookahead,
+              "lookahead count");
+  for (std::int64_t a : b.lookahead_actions) {
+    check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "lookahead action out of range");
+  }
+  for (float v : b.lookahead_rewards) check_batch(std::isfinite(v), "lookahead reward");
+  for (float m : b.lookahead_mask) check_batch(m == 0.0f || m == 1.0f, "lookahead mask");
   return reply;
 }
 

@@ -13,6 +13,7 @@ inline constexpr const char* kValueLoss = "value_loss";
 inline constexpr const char* kRewardLoss = "reward_loss";
 inline constexpr const char* kPolicyLoss = "policy_loss";
 inline constexpr const char* kConsistencyLoss = "consistency_loss";
+inline constexpr const char* kLookaheadLoss = "lookahead_loss";
 inline constexpr const char* kLearningRate = "learning_rate";
 inline constexpr const char* kTestReward = "test_reward";
 inline constexpr const char* kTestMeanValue = "test_mean_value";

@@ -78,6 +78,9 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage) {
   if (c.count(counters::kConsistencyLoss) > 0) {  // training.consistency_loss_weight > 0 only
     scalars.push_back({"3.Loss/Consistency_loss", get(counters::kConsistencyLoss)});
   }
+  if (c.count(counters::kLookaheadLoss) > 0) {  // training.lookahead_reward_loss_weight > 0 only
+    scalars.push_back({"3.Loss/Lookahead_reward_loss", get(counters::kLookaheadLoss)});
+  }
   if (get(counters::kTestRounds) > 0) {
     scalars.insert(scalars.end(),
                    {{"1.Total_reward/1.Total_reward", get(counters::kTestReward)},

@@ -95,6 +95,9 @@ int run_trainer_role(const RoleContext& context) {
         if (config.train.consistency_loss_weight > 0.0) {
           updates.push_back({counters::kConsistencyLoss, false, last.consistency_loss});
         }
+        if (config.train.lookahead_reward_loss_weight > 0.0) {
+          updates.push_back({counters::kLookaheadLoss, false, last.lookahead_loss});
+        }
       }
       const auto counts = times.measure(times.storage, [&] { return storage.update(updates); });
       if (config.ratio &&
