@@ -1,13 +1,17 @@
 // Trainer speed without the rest of training: gradient steps on one synthetic batch shaped like
 // the config's (CartPole by default), split into loss (forward), backward and optimizer time.
 //   build/bench/trainer_step [CONFIG] [STEPS]
-// (with training.consistency_loss_weight > 0 in CONFIG, the consistency loss is timed too)
+// (with training.consistency_loss_weight or training.lookahead_reward_loss_weight > 0 in CONFIG,
+// or given by --set, that loss is timed too)
+//   build/bench/trainer_step configs/connect4.yaml 300 training.lookahead_reward_loss_weight=1
 #include <torch/torch.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "games/registry.h"
 #include "models/math_threads.h"
@@ -21,7 +25,9 @@ int main(int argc, char** argv) {
   const int steps = argc > 2 ? std::atoi(argv[2]) : 300;
   use_single_math_thread();
   torch::manual_seed(0);
-  const Config config = load_config(path);
+  std::vector<std::string> overrides;
+  for (int i = 3; i < argc; ++i) overrides.push_back(argv[i]);
+  const Config config = load_config(path, overrides);
   const auto game = make_game(config.game_name);
   const ObservationShape shape = game->observation_shape();
   auto network = make_network(config.network, shape, game->action_space_size());
@@ -47,15 +53,24 @@ int main(int argc, char** argv) {
     for (int i = 0; i < B * K * shape.size(); ++i) batch.next_observations.push_back(unit(rng));
     batch.next_observation_mask.assign(static_cast<std::size_t>(B) * K, 1.0f);
   }
+  if (config.train.lookahead_reward_loss_weight > 0.0) {  // a move and a reply per sample
+    for (int i = 0; i < 2 * B; ++i) {
+      batch.lookahead_actions.push_back(static_cast<std::int64_t>(rng() % A));
+      batch.lookahead_rewards.push_back(unit(rng) < 0.1f ? 1.0f : 0.0f);
+    }
+    batch.lookahead_mask.assign(2 * static_cast<std::size_t>(B), 1.0f);
+  }
   torch::optim::Adam optimizer(network->parameters(),
                                torch::optim::AdamOptions(1e-3).weight_decay(1e-4));
   network->train();
   double loss_s = 0, backward_s = 0, step_s = 0;
   for (int s = -10; s < steps; ++s) {  // 10 warm-up steps
     const auto t0 = Clock::now();
-    LossTerms terms = muzero_loss(
-        *network, batch, {config.train.value_loss_weight, config.train.consistency_loss_weight},
-        torch::kCPU);
+    LossTerms terms =
+        muzero_loss(*network, batch,
+                    {config.train.value_loss_weight, config.train.consistency_loss_weight,
+                     config.train.lookahead_reward_loss_weight},
+                    torch::kCPU);
     const auto t1 = Clock::now();
     optimizer.zero_grad();
     terms.total.backward();
