@@ -58,8 +58,8 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   const torch::Tensor value_support = network.to_support(target_values);
   const torch::Tensor reward_support = network.to_support(target_rewards);
 
-  const bool lookahead = loss_weights.lookahead > 0.0;
-  if (lookahead && batch.lookahead_mask.size() != static_cast<std::size_t>(B * 2)) {
+  const bool with_lookahead = loss_weights.lookahead > 0.0;
+  if (with_lookahead && batch.lookahead_mask.size() != static_cast<std::size_t>(B * 2)) {
     throw std::invalid_argument("muzero_loss: the lookahead loss needs batches with lookahead");
   }
 
@@ -70,19 +70,21 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   std::vector<torch::Tensor> predicted_values{output.value_logits.detach()};
 
   torch::Tensor lookahead_loss = torch::zeros({B}, value_loss.options());
-  if (lookahead) {
-    const torch::Tensor la_actions =
+  if (with_lookahead) {
+    const torch::Tensor lookahead_actions =
         to_tensor(batch.lookahead_actions, {B, 2}, torch::kLong, device);
-    const torch::Tensor la_support =
+    const torch::Tensor lookahead_targets =
         network.to_support(to_tensor(batch.lookahead_rewards, {B, 2}, torch::kFloat, device));
-    const torch::Tensor la_mask = to_tensor(batch.lookahead_mask, {B, 2}, torch::kFloat, device);
+    const torch::Tensor lookahead_mask =
+        to_tensor(batch.lookahead_mask, {B, 2}, torch::kFloat, device);
     const NetworkOutput move =
-        network.recurrent_inference(output.hidden_state, la_actions.select(1, 0));
+        network.recurrent_inference(output.hidden_state, lookahead_actions.select(1, 0));
     const NetworkOutput reply = network.recurrent_inference(scale_gradient(move.hidden_state, 0.5),
-                                                            la_actions.select(1, 1));
-    lookahead_loss =
-        cross_entropy(move.reward_logits, la_support.select(1, 0)) * la_mask.select(1, 0) +
-        cross_entropy(reply.reward_logits, la_support.select(1, 1)) * la_mask.select(1, 1);
+                                                            lookahead_actions.select(1, 1));
+    lookahead_loss = cross_entropy(move.reward_logits, lookahead_targets.select(1, 0)) *
+                         lookahead_mask.select(1, 0) +
+                     cross_entropy(reply.reward_logits, lookahead_targets.select(1, 1)) *
+                         lookahead_mask.select(1, 1);
   }
 
   // The K unrolled steps' losses are computed on stacked logits, B x K x classes, in one go:
