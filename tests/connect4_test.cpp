@@ -2,15 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/connect4_moves.h"
+
 namespace muzero {
 namespace {
 
-// Plays columns given as 1-based digits, e.g. "4455".
 Connect4 play(const std::string& columns) {
-  Connect4 game;
-  game.reset(0);
-  for (char c : columns) game.step(c - '1');
-  return game;
+  return testing::connect4_after(columns);
 }
 
 TEST(Connect4, FourInARowWinsInEveryDirection) {

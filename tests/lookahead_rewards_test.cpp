@@ -7,25 +7,17 @@
 #include <cmath>
 #include <map>
 
-#include "games/connect4.h"
 #include "games/tictactoe.h"
 #include "muzero/ipc/messages.h"
 #include "replay_buffer/replay_buffer.h"
 #include "replay_buffer/targets.h"
 #include "self_play/lockstep_self_play.h"
+#include "tests/connect4_moves.h"
 #include "tests/history_builder.h"
 #include "tests/stub_evaluator.h"
 
 namespace muzero {
 namespace {
-
-// Plays columns given as 1-based digits, e.g. "4455".
-Connect4 connect4(const std::string& columns) {
-  Connect4 game;
-  game.reset(0);
-  for (char c : columns) game.step(c - '1');
-  return game;
-}
 
 float reply_reward(const std::vector<float>& rewards, int move, int reply) {
   return rewards[7 + move * 7 + reply];
@@ -34,7 +26,7 @@ float reply_reward(const std::vector<float>& rewards, int move, int reply) {
 // X: a1 a2 b1, O: g1 g2 g3, X to move. No move of X's wins; after any move but g, O's reply g
 // (g4) wins and no other reply does; after g nothing wins.
 TEST(LookaheadRewards, Connect4ThreatByHand) {
-  const Connect4 game = connect4("171727");
+  const Connect4 game = testing::connect4_after("171727");
   const std::vector<float> rewards = lookahead_rewards(game);
   ASSERT_EQ(rewards.size(), 7u + 49u);
   for (int move = 0; move < 7; ++move) {
@@ -51,7 +43,7 @@ TEST(LookaheadRewards, Connect4ThreatByHand) {
 // (the absorbing state). O's row needs d2, and no other move of X's fills d1 under it, so no
 // reply wins either.
 TEST(LookaheadRewards, AWinEndsTheGameAndItsRepliesAreZero) {
-  const std::vector<float> rewards = lookahead_rewards(connect4("112233"));
+  const std::vector<float> rewards = lookahead_rewards(testing::connect4_after("112233"));
   for (int move = 0; move < 7; ++move) {
     EXPECT_EQ(rewards[move], move == 3 ? 1.0f : 0.0f) << move;
     for (int reply = 0; reply < 7; ++reply) {
@@ -62,7 +54,7 @@ TEST(LookaheadRewards, AWinEndsTheGameAndItsRepliesAreZero) {
 
 // Illegal moves and replies are NaN: column a is full.
 TEST(LookaheadRewards, IllegalMovesAndRepliesAreNaN) {
-  const std::vector<float> rewards = lookahead_rewards(connect4("111111"));
+  const std::vector<float> rewards = lookahead_rewards(testing::connect4_after("111111"));
   EXPECT_TRUE(std::isnan(rewards[0]));
   for (int reply = 0; reply < 7; ++reply) {
     EXPECT_TRUE(std::isnan(reply_reward(rewards, 0, reply))) << reply;
@@ -72,7 +64,7 @@ TEST(LookaheadRewards, IllegalMovesAndRepliesAreNaN) {
     EXPECT_TRUE(std::isnan(reply_reward(rewards, move, 0))) << move;
     EXPECT_EQ(reply_reward(rewards, move, 1), 0.0f) << move;
   }
-  Connect4 over = connect4("1122334");
+  Connect4 over = testing::connect4_after("1122334");
   EXPECT_THROW(lookahead_rewards(over), std::invalid_argument);
 }
 
