@@ -314,6 +314,9 @@ const std::vector<Field>& fields() {
               [](Config& c) -> bool& { return c.replay.prioritized; }),
       boolean("replay_buffer", "use_last_model_value",
               [](Config& c) -> bool& { return c.replay.targets.use_last_model_value; }),
+      real(
+          "replay_buffer", "root_value_mix",
+          [](Config& c) -> double& { return c.replay.targets.root_value_mix; }, 0.0, 1.0),
       boolean("replay_buffer", "augment_symmetries",
               [](Config& c) -> bool& { return c.replay.augment_symmetries; }),
       real(

@@ -65,18 +65,21 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
   const int moves = history.num_moves();
   const int action_space = history.action_space_size;
   std::uniform_int_distribution<int> random_action(0, action_space - 1);
+  const double mix = params.root_value_mix;
   for (int k = 0; k <= params.num_unroll_steps; ++k) {
     const int index = position + k;
     std::span<float> policy =
         policies.subspan(static_cast<std::size_t>(k) * action_space, action_space);
     if (params.use_last_model_value) {
       bootstraps[k] = value_bootstrap(history, index, params.td_steps, params.discount);
+      bootstraps[k].scale *= 1.0 - mix;
     }
     if (index < moves) {
-      values[k] = params.use_last_model_value
-                      ? static_cast<float>(
-                            value_target_rewards(history, index, params.td_steps, params.discount))
-                      : value_target(history, index, params.td_steps, params.discount);
+      const double n_step =
+          params.use_last_model_value
+              ? value_target_rewards(history, index, params.td_steps, params.discount)
+              : value_target(history, index, params.td_steps, params.discount);
+      values[k] = static_cast<float>((1.0 - mix) * n_step + mix * history.root_values[index]);
       rewards[k] = history.rewards[index];
       const auto searched = history.policy(index);
       std::copy(searched.begin(), searched.end(), policy.begin());

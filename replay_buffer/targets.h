@@ -16,6 +16,11 @@ struct TargetParams {
   // replay_buffer.use_last_model_value: leave the bootstrap out of the value targets, for the
   // trainer to fill in with its current network (fresh values instead of old searches').
   bool use_last_model_value = false;
+  // replay_buffer.root_value_mix: each value target becomes (1 - mix) x the n-step target +
+  // mix x the search's root value at that position (the "z + q" average of AlphaZero
+  // Connect4 work): the search's judgement of a position softens an outcome that later
+  // exploration moves decided. 0: the n-step target alone, as in MuZero.
+  double root_value_mix = 0.0;
 };
 
 // The bootstrap term of the n-step value target at `position`: scale * (value of position
@@ -46,7 +51,8 @@ float value_target(const GameHistory& history, int position, int td_steps, doubl
 // a random action, so that the dynamics learn an absorbing state. Returns the gradient scale
 // (the number of unrolled steps that lie in the game, at most K) as muzero-general does.
 // With params.use_last_model_value, values hold value_target_rewards and `bootstraps` (size
-// K+1) says what the trainer must add.
+// K+1) says what the trainer must add. params.root_value_mix scales both parts of the n-step
+// target, bootstrap included, and adds its share of the root value.
 float make_targets(const GameHistory& history, int position, const TargetParams& params,
                    std::mt19937_64& rng, std::span<std::int64_t> actions, std::span<float> values,
                    std::span<float> rewards, std::span<float> policies,

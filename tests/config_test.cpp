@@ -106,6 +106,7 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_DOUBLE_EQ(c.train.lookahead_reward_loss_weight, 0.0);
   EXPECT_FALSE(c.replay.lookahead_rewards);
   EXPECT_FALSE(c.self_play.record_lookahead_rewards);
+  EXPECT_DOUBLE_EQ(c.replay.targets.root_value_mix, 0.0);
 }
 
 // The lookahead loss needs self-play to record and the replay buffer to send its targets.
@@ -176,6 +177,9 @@ TEST(Config, RefusesOutOfRangeValues) {
   const std::string unvisited = write_config("unvisited", "self_play:\n  unvisited_value: max\n");
   EXPECT_EQ(error_of(unvisited),
             unvisited + ":2: self_play.unvisited_value: must be one of min, parent, got 'max'");
+  const std::string mix = write_config("mix", "replay_buffer:\n  root_value_mix: 1.5\n");
+  EXPECT_EQ(error_of(mix),
+            mix + ":2: replay_buffer.root_value_mix: must be at least 0 and at most 1, got 1.5");
   const std::string game = write_config("game", "game:\n  name: chess\n");
   EXPECT_NE(error_of(game).find(game + ":2: game.name: must be one of"), std::string::npos);
   const std::string schedule =

@@ -163,5 +163,38 @@ TEST(MakeTargets, LeavesBootstrapsToTheTrainerWhenAsked) {
                std::invalid_argument);
 }
 
+// replay_buffer.root_value_mix: (1 - mix) x the n-step target + mix x the root value there,
+// nothing past the end; with use_last_model_value the bootstrap's scale shrinks by (1 - mix).
+TEST(MakeTargets, MixesTheRootValueIntoValueTargets) {
+  const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  TargetParams params;
+  params.num_unroll_steps = 3;
+  params.td_steps = 2;
+  params.discount = 0.5;
+  params.root_value_mix = 0.25;
+  std::mt19937_64 rng(0);
+  std::vector<std::int64_t> actions(4);
+  std::vector<float> values(4), rewards(4), policies(8);
+  // From 1: n-step targets 13.5, 5, 4 (ValueTarget.OnePlayerByHand), roots 20, 30, 40.
+  make_targets(h, 1, params, rng, actions, values, rewards, policies);
+  EXPECT_FLOAT_EQ(values[0], 0.75f * 13.5f + 0.25f * 20.0f);
+  EXPECT_FLOAT_EQ(values[1], 0.75f * 5.0f + 0.25f * 30.0f);
+  EXPECT_FLOAT_EQ(values[2], 0.75f * 4.0f + 0.25f * 40.0f);
+  EXPECT_FLOAT_EQ(values[3], 0.0f);
+  // Split: from 0, rewards 2 and bootstrap 0.25 x v(2) become 0.75 x 2 + 0.25 x 10 and
+  // 0.75 x 0.25 x v(2).
+  params.use_last_model_value = true;
+  std::vector<ValueBootstrap> bootstraps(4);
+  make_targets(h, 0, params, rng, actions, values, rewards, policies, bootstraps);
+  EXPECT_FLOAT_EQ(values[0], 0.75f * 2.0f + 0.25f * 10.0f);
+  EXPECT_EQ(bootstraps[0].index, 2);
+  EXPECT_DOUBLE_EQ(bootstraps[0].scale, 0.75 * 0.25);
+  // Mix 1: the root values alone, and nothing left to refresh.
+  params.root_value_mix = 1.0;
+  make_targets(h, 0, params, rng, actions, values, rewards, policies, bootstraps);
+  EXPECT_EQ(std::vector<float>(values.begin(), values.end()), (std::vector<float>{10, 20, 30, 40}));
+  EXPECT_DOUBLE_EQ(bootstraps[0].scale, 0.0);
+}
+
 }  // namespace
 }  // namespace muzero
