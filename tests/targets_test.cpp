@@ -107,12 +107,18 @@ TEST(ValueTarget, SplitsIntoRewardsAndABootstrapToRefresh) {
   }
 }
 
-TEST(MakeTargets, UnrollsPastTheEndIntoAnAbsorbingState) {
-  const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+// Unroll 3, td 2, discount 0.5: the game of ValueTarget.OnePlayerByHand, unrolled.
+TargetParams short_unroll() {
   TargetParams params;
   params.num_unroll_steps = 3;
   params.td_steps = 2;
   params.discount = 0.5;
+  return params;
+}
+
+TEST(MakeTargets, UnrollsPastTheEndIntoAnAbsorbingState) {
+  const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  const TargetParams params = short_unroll();
   std::mt19937_64 rng(0);
   std::vector<std::int64_t> actions(4);
   std::vector<float> values(4), rewards(4), policies(8);
@@ -167,10 +173,7 @@ TEST(MakeTargets, LeavesBootstrapsToTheTrainerWhenAsked) {
 // nothing past the end; with use_last_model_value the bootstrap's scale shrinks by (1 - mix).
 TEST(MakeTargets, MixesTheRootValueIntoValueTargets) {
   const GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
-  TargetParams params;
-  params.num_unroll_steps = 3;
-  params.td_steps = 2;
-  params.discount = 0.5;
+  TargetParams params = short_unroll();
   params.root_value_mix = 0.25;
   std::mt19937_64 rng(0);
   std::vector<std::int64_t> actions(4);
