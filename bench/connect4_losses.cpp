@@ -149,10 +149,7 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
     std::vector<Table> tables(std::min(kBatch, games - begin));
     for (Table& t : tables) {
       t.game.reset(rng());
-      for (int i = 0; i < opening && !t.game.is_terminal(); ++i) {
-        const std::vector<Action> legal = t.game.legal_actions();
-        t.game.step(legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)]);
-      }
+      play_random_moves(t.game, opening, rng);
     }
     for (;;) {
       std::vector<float> observations;

@@ -24,6 +24,18 @@ inline bool opponent_wins_after(const Connect4& game, Action action) {
   return false;
 }
 
+// One of `legal`, uniformly.
+inline Action random_move(const std::vector<Action>& legal, std::mt19937_64& rng) {
+  return legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
+}
+
+// Up to `moves` uniformly random moves, as `muzero evaluate --random-opening` starts games.
+inline void play_random_moves(Connect4& game, int moves, std::mt19937_64& rng) {
+  for (int i = 0; i < moves && !game.is_terminal(); ++i) {
+    game.step(random_move(game.legal_actions(), rng));
+  }
+}
+
 // The opponent issue 4 names as the least an expert must be (and muzero-general's Connect4
 // expert): it wins when it can, blocks an immediate loss, and otherwise plays a uniformly
 // random column. Connect4's own expert also avoids handing over a win and prefers the center.
@@ -43,7 +55,7 @@ inline Action minimal_expert_action(const Connect4& game, std::mt19937_64& rng) 
       break;
     }
   }
-  return legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)];
+  return random_move(legal, rng);
 }
 
 // Calls visit(game) on every unfinished position of such games, one game after another, until
@@ -56,9 +68,7 @@ void visit_mixed_game_positions(std::mt19937_64& rng, Visit visit) {
     game.reset(rng());
     while (!game.is_terminal()) {
       if (!visit(game)) return;
-      const std::vector<Action> legal = game.legal_actions();
-      std::uniform_int_distribution<std::size_t> pick(0, legal.size() - 1);
-      game.step(expert_moves(rng) ? *game.expert_action() : legal[pick(rng)]);
+      game.step(expert_moves(rng) ? *game.expert_action() : random_move(game.legal_actions(), rng));
     }
   }
 }

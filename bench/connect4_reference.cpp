@@ -101,10 +101,7 @@ int run(int depth, int seat, int games, int opening, bool minimal, bool threats)
   for (int g = 0; g < games; ++g) {
     Connect4 game;
     game.reset(rng());
-    for (int i = 0; i < opening && !game.is_terminal(); ++i) {
-      const std::vector<Action> legal = game.legal_actions();
-      game.step(legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)]);
-    }
+    play_random_moves(game, opening, rng);
     while (!game.is_terminal()) {
       const Action a = game.to_play() == seat
                            ? search_action(game, depth, threats)

@@ -51,7 +51,7 @@ Action training_move(const Connect4& game, std::mt19937_64& rng) {
   }
   const std::vector<Action>& from =
       !winning.empty() && std::bernoulli_distribution(0.5)(rng) ? winning : legal;
-  return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
+  return random_move(from, rng);
 }
 
 torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& target) {
