@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "games/connect4.h"
 #include "muzero/agent.h"
 
 namespace muzero {
@@ -11,13 +13,18 @@ namespace muzero {
 // The agent in evaluation mode, or nullopt after printing why `tool` cannot use it.
 inline std::optional<Agent> load_connect4_agent(const std::string& checkpoint, const char* tool) {
   Agent agent = load_agent(checkpoint);
-  if (agent.config.game_name != "connect4") {
+  if (agent.config.game_name != "connect4" && agent.config.game_name != "connect4_threats") {
     std::fprintf(stderr, "%s: %s is a %s checkpoint\n", tool, checkpoint.c_str(),
                  agent.config.game_name.c_str());
     return std::nullopt;
   }
   agent.network->eval();
   return agent;
+}
+
+// The observation `agent`'s network reads for `game` (with threat planes or without).
+inline std::vector<float> observe(const Agent& agent, const Connect4& game) {
+  return game.observation(static_cast<const Connect4&>(*agent.game).threat_planes());
 }
 
 }  // namespace muzero

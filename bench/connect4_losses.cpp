@@ -76,8 +76,8 @@ const Node* child_for(const SearchTree& tree, const Node& parent, Action action)
   return nullptr;
 }
 
-void inspect_blunder(const Connect4& game, Action chosen, const SearchTree& tree,
-                     BlunderTally& tally) {
+void inspect_blunder(const Agent& agent, const Connect4& game, Action chosen,
+                     const SearchTree& tree, BlunderTally& tally) {
   const Node& root = tree.nodes[0];
   const Node* node = child_for(tree, root, chosen);
   if (node == nullptr) return;
@@ -96,7 +96,7 @@ void inspect_blunder(const Connect4& game, Action chosen, const SearchTree& tree
   next.step(chosen);
   for (Action reply : next.legal_actions()) {
     if (!wins_now(next, reply)) continue;
-    const std::vector<float> o = next.observation();
+    const std::vector<float> o = observe(agent, next);
     tally.observations_after.insert(tally.observations_after.end(), o.begin(), o.end());
     tally.replies.push_back(reply);
     const Node* r = node->expanded() ? child_for(tree, *node, reply) : nullptr;
@@ -160,7 +160,7 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
                                      : *t.game.expert_action());
         }
         if (t.game.is_terminal()) continue;
-        const std::vector<float> o = t.game.observation();
+        const std::vector<float> o = observe(agent, t.game);
         observations.insert(observations.end(), o.begin(), o.end());
         searching.push_back(&t);
       }
@@ -181,7 +181,7 @@ int run(const std::string& checkpoint, int seat, int games, int opening, int sim
         const MoveKind kind = judge(t.game, chosen);
         ++moves_by[kind];
         if (kind == kNotBlocked || kind == kPlayedUnder) {
-          inspect_blunder(t.game, chosen, search.trees()[i], blunders);
+          inspect_blunder(agent, t.game, chosen, search.trees()[i], blunders);
         }
         t.own_moves.push_back(kind);
         t.game.step(chosen);

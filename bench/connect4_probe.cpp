@@ -96,7 +96,7 @@ int run(const std::string& checkpoint, int count, int simulations) {
     std::vector<SearchRoot> roots;
     std::vector<std::mt19937_64> rngs;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::vector<float> o = positions[begin + i].game.observation();
+      const std::vector<float> o = observe(agent, positions[begin + i].game);
       observations.insert(observations.end(), o.begin(), o.end());
     }
     const std::size_t size = observations.size() / n;

@@ -65,13 +65,14 @@ struct Score {
 };
 
 // Held-out positions: one move deep for those with a win, two moves deep for the others.
-Score evaluate(MuZeroNetwork& network, const std::vector<Connect4>& positions) {
+// `threat_planes`: the network reads connect4_threats' observation.
+Score evaluate(MuZeroNetwork& network, const std::vector<Connect4>& positions, bool threat_planes) {
   torch::NoGradGuard no_grad;
   network.eval();
   Score score;
   for (const Connect4& game : positions) {
     const std::vector<Action> legal = game.legal_actions();
-    const std::vector<float> o = game.observation();
+    const std::vector<float> o = game.observation(threat_planes);
     const torch::Tensor hidden = network.represent(torch::tensor(o).unsqueeze(0));
     const auto n = static_cast<int64_t>(legal.size());
     const torch::Tensor moves = torch::tensor(std::vector<int64_t>(legal.begin(), legal.end()));
@@ -209,7 +210,8 @@ int run_mlp(const std::string& variant, int steps) {
 int run(const std::string& config_path, int steps, const std::vector<std::string>& overrides) {
   use_single_math_thread();
   const Config config = load_config(config_path, overrides);
-  Connect4 shape_source;
+  const bool threat_planes = config.game_name == "connect4_threats";
+  const Connect4 shape_source(threat_planes);
   auto network = make_network(config.network, shape_source.observation_shape(), kColumns);
   network->train();
   torch::optim::Adam optimizer(
@@ -230,7 +232,7 @@ int run(const std::string& config_path, int steps, const std::vector<std::string
     std::vector<float> first_rewards, second_rewards;
     for (int b = 0; b < kBatch; ++b) {
       Connect4 game = pool[pick(rng)];
-      const std::vector<float> o = game.observation();
+      const std::vector<float> o = game.observation(threat_planes);
       observations.insert(observations.end(), o.begin(), o.end());
       const Action a = training_move(game, rng);
       const StepResult r = game.step(a);
@@ -258,7 +260,7 @@ int run(const std::string& config_path, int steps, const std::vector<std::string
     loss.backward();
     optimizer.step();
     if (step % std::max(1, steps / 10) == 0 || step == steps) {
-      const Score s = evaluate(*network, held_out);
+      const Score s = evaluate(*network, held_out, threat_planes);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::printf(

@@ -27,7 +27,10 @@ int Connect4::drop_row(int column) const {
 }
 
 bool Connect4::wins(int column, std::uint8_t stone) const {
-  const int row = drop_row(column);
+  return completes_four(drop_row(column), column, stone);
+}
+
+bool Connect4::completes_four(int row, int column, std::uint8_t stone) const {
   for (const auto& d : kDirections) {
     int count = 1;
     for (int sign : {1, -1}) {
@@ -57,16 +60,21 @@ StepResult Connect4::step(Action action) {
   return {observation(), won ? 1.0f : 0.0f, is_terminal()};
 }
 
-std::vector<float> Connect4::observation() const {
+std::vector<float> Connect4::observation(bool threat_planes) const {
   constexpr int kArea = kRows * kColumns;
-  std::vector<float> planes(3 * kArea, 0.0f);
+  std::vector<float> planes((threat_planes ? 5 : 3) * kArea, 0.0f);
   const auto own = static_cast<std::uint8_t>(to_play_ + 1);
+  const auto other = static_cast<std::uint8_t>(2 - to_play_);
   for (int r = 0; r < kRows; ++r) {
     for (int c = 0; c < kColumns; ++c) {
       const int i = r * kColumns + c;
       if (board_[r][c] == own) planes[i] = 1.0f;
-      if (board_[r][c] != 0 && board_[r][c] != own) planes[kArea + i] = 1.0f;
+      if (board_[r][c] == other) planes[kArea + i] = 1.0f;
       planes[2 * kArea + i] = to_play_ == 0 ? 1.0f : -1.0f;
+      if (threat_planes && board_[r][c] == 0) {
+        if (completes_four(r, c, own)) planes[3 * kArea + i] = 1.0f;
+        if (completes_four(r, c, other)) planes[4 * kArea + i] = 1.0f;
+      }
     }
   }
   return planes;

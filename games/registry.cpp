@@ -15,6 +15,7 @@ struct Registry {
   std::map<std::string, GameFactory> factories{
       {"cartpole", [] { return std::make_unique<CartPole>(); }},
       {"connect4", [] { return std::make_unique<Connect4>(); }},
+      {"connect4_threats", [] { return std::make_unique<Connect4>(/*threat_planes=*/true); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
   };
 };

@@ -54,6 +54,45 @@ TEST(Connect4, ObservationIsFromThePlayerToMove) {
   EXPECT_FLOAT_EQ(obs[84], -1.0f);     // player 1 to move
 }
 
+// The cells a plane marks, as row * 7 + column.
+std::vector<int> marked(const std::vector<float>& observation, int plane) {
+  std::vector<int> cells;
+  for (int i = 0; i < 42; ++i) {
+    if (observation[plane * 42 + i] != 0.0f) cells.push_back(i);
+  }
+  return cells;
+}
+
+TEST(Connect4, ThreatPlanesMarkTheCellsThatCompleteFour) {
+  // X: a1 b1 c1, O: a2 b2 c2, X to move. X wins at d1; O would win at d2, not yet playable.
+  Connect4 game(/*threat_planes=*/true);
+  for (char column : std::string("112233")) game.step(column - '1');
+  ASSERT_EQ(game.observation_shape(), (ObservationShape{5, 6, 7}));
+  std::vector<float> obs = game.observation();
+  ASSERT_EQ(obs.size(), 5u * 42);
+  EXPECT_EQ(marked(obs, 0), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(marked(obs, 1), (std::vector<int>{7, 8, 9}));
+  EXPECT_EQ(marked(obs, 3), std::vector<int>{3});   // own: d1
+  EXPECT_EQ(marked(obs, 4), std::vector<int>{10});  // opponent: d2
+  // X plays e1 instead (a1 b1 c1 _ e1): O to move, so the planes swap sides; d1 still
+  // completes X's row, and a cell already taken is never marked.
+  game.step(4);
+  obs = game.observation();
+  EXPECT_EQ(marked(obs, 3), std::vector<int>{10});
+  EXPECT_EQ(marked(obs, 4), std::vector<int>{3});
+  // A vertical three (X a1 a2 a3) marks a4, for X only.
+  Connect4 vertical(true);
+  for (char column : std::string("12121")) vertical.step(column - '1');
+  obs = vertical.observation();  // O to move
+  EXPECT_TRUE(marked(obs, 3).empty());
+  EXPECT_EQ(marked(obs, 4), std::vector<int>{21});  // a4
+  // The first three planes are the plain game's observation.
+  const std::vector<float> plain = testing::connect4_after("12121").observation();
+  EXPECT_EQ(std::vector<float>(obs.begin(), obs.begin() + 3 * 42), plain);
+  EXPECT_EQ(vertical.observation(false), plain);
+  EXPECT_EQ(Connect4().observation_shape(), (ObservationShape{3, 6, 7}));
+}
+
 TEST(Connect4, ExpertWinsBlocksAndAvoidsGivingAWin) {
   EXPECT_EQ(play("112233").expert_action(), 3);  // X completes the bottom row
   EXPECT_EQ(play("12121").expert_action(), 0);   // O blocks X's three in column 1
