@@ -2,7 +2,8 @@
 # `muzero train` end to end with tiny CartPole runs (2 self-play workers):
 #  - games reach the buffer, training steps run, workers pick up newer weights, metrics
 #    (JSON lines and TensorBoard events), checkpoint, replay buffer and counters are written;
-#  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint;
+#  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint
+#    and appends to its metrics;
 #  - a self-play worker, the trainer, the replay buffer and storage killed with SIGKILL are
 #    replaced and training still finishes; a trainer that fails at once every time (a corrupt
 #    checkpoint) stops the run; a damaged replay buffer or counters file is kept aside;
@@ -111,11 +112,16 @@ check "trained before the interrupt" [ "${stopped_at:-0}" -gt 0 ]
 check "stopped message" grep -q "stopped after" "$work/b.log"
 check "replay buffer saved on SIGINT" [ -s "$run/replay_buffer.bin" ]
 target=$((stopped_at + 20))
+metrics_before=$(wc -l < "$run/metrics.jsonl")
+first_metrics=$(head -n 1 "$run/metrics.jsonl")
+check "metrics logged before the interrupt" [ "$metrics_before" -gt 0 ]
 "$muzero" train --resume "$run" --set training.training_steps=$target > "$work/b2.log" 2>&1
 check "resumed run exits 0" [ $? -eq 0 ]
 check "trainer resumed from the checkpoint" grep -q "resumed from step $stopped_at" "$work/b2.log"
 check "replay buffer resumed" grep -q "replay buffer: resumed" "$work/b2.log"
 check "counters continued" [ "$(counter "$run" training_step)" = "$target" ]
+check "metrics appended on resume" [ "$(wc -l < "$run/metrics.jsonl")" -gt "$metrics_before" ]
+check "metrics from before the resume kept" [ "$(head -n 1 "$run/metrics.jsonl")" = "$first_metrics" ]
 show_log_on_failure "$work/b2.log"
 
 # 3. A self-play worker and the trainer killed with SIGKILL are replaced.

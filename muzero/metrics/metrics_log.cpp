@@ -2,18 +2,54 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <iterator>
 #include <sstream>
 
 namespace muzero {
 
-MetricsLog::MetricsLog(const std::filesystem::path& run_directory)
-    : tensorboard_(run_directory), json_lines_(run_directory / "metrics.jsonl") {}
+namespace {
+
+struct ExistingLines {
+  double last_seconds = 0;     // the "seconds" of the last complete line
+  bool ends_mid_line = false;  // a writer stopped inside a line
+};
+
+ExistingLines read_existing(const std::filesystem::path& path) {
+  ExistingLines existing;
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.empty()) return existing;
+  existing.ends_mid_line = text.back() != '\n';
+  const std::size_t last_newline = text.rfind('\n');
+  if (last_newline == std::string::npos) return existing;
+  text.resize(last_newline);  // the complete lines, without the final newline
+  const std::size_t start = text.rfind('\n');
+  const std::string last = text.substr(start == std::string::npos ? 0 : start + 1);
+  const std::string key = "\"seconds\":";
+  const std::size_t at = last.find(key);
+  if (at != std::string::npos) {
+    existing.last_seconds = std::strtod(last.c_str() + at + key.size(), nullptr);
+  }
+  return existing;
+}
+
+}  // namespace
+
+MetricsLog::MetricsLog(const std::filesystem::path& run_directory) : tensorboard_(run_directory) {
+  const std::filesystem::path path = run_directory / "metrics.jsonl";
+  const ExistingLines existing = read_existing(path);
+  seconds_before_ = existing.last_seconds;
+  json_lines_.open(path, std::ios::app);
+  if (existing.ends_mid_line) json_lines_ << '\n';  // keep every line whole JSON after it
+}
 
 void MetricsLog::log(std::int64_t step,
                      const std::vector<std::pair<std::string, double>>& scalars) {
   std::ostringstream line;
   line.precision(9);
   const double seconds =
+      seconds_before_ +
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   line << "{\"step\":" << step << ",\"seconds\":" << seconds;
   for (const auto& [tag, value] : scalars) {

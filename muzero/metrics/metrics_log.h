@@ -1,7 +1,8 @@
 #pragma once
 // Scalars of a run, written twice: as TensorBoard events (for `tensorboard --logdir results`)
 // and as JSON lines in metrics.jsonl (one object per call, for scripts), each with the step
-// and the seconds since the log was opened.
+// and the seconds since the run started. A resumed run appends to its metrics.jsonl and goes
+// on counting seconds from its last line, so the file holds the whole run.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +22,7 @@ class MetricsLog {
 
  private:
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  double seconds_before_ = 0;  // run time logged before this process (a resumed run)
   TensorBoardWriter tensorboard_;
   std::ofstream json_lines_;
 };
