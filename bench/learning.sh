@@ -21,7 +21,9 @@ test_settings=()
 "$muzero" train --config "configs/$game.yaml" --set output.results_dir="$results" \
   "${test_settings[@]}" "$@" \
   > "$results.$game.log" 2>&1 || true
-run=$(ls -d "$results/$game"/*/ | tail -n 1)
+# The newest run: its folder is named after the game the config plays (connect4.yaml plays
+# connect4_threats), not after the config.
+run=$(ls -dt "$results"/*/*/ | head -n 1)
 echo "run: $run"
 tail -n 4 "$results.$game.log" | sed 's/^/  /'
 
