@@ -17,12 +17,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "bench/connect4_positions.h"
 #include "games/connect4.h"
+#include "games/registry.h"
 #include "models/math_threads.h"
 #include "models/network.h"
 #include "muzero/config.h"
@@ -210,9 +212,15 @@ int run_mlp(const std::string& variant, int steps) {
 int run(const std::string& config_path, int steps, const std::vector<std::string>& overrides) {
   use_single_math_thread();
   const Config config = load_config(config_path, overrides);
-  const bool threat_planes = config.game_name == "connect4_threats";
-  const Connect4 shape_source(threat_planes);
-  auto network = make_network(config.network, shape_source.observation_shape(), kColumns);
+  const std::unique_ptr<Game> made = make_game(config.game_name);
+  const auto* shape_source = dynamic_cast<const Connect4*>(made.get());
+  if (shape_source == nullptr) {
+    std::fprintf(stderr, "connect4_rules: %s plays %s, not Connect4\n", config_path.c_str(),
+                 config.game_name.c_str());
+    return 2;
+  }
+  const bool threat_planes = shape_source->threat_planes();
+  auto network = make_network(config.network, shape_source->observation_shape(), kColumns);
   network->train();
   torch::optim::Adam optimizer(
       network->parameters(),
@@ -222,7 +230,7 @@ int run(const std::string& config_path, int steps, const std::vector<std::string
   std::mt19937_64 held_out_rng(12);
   const std::vector<Connect4> held_out = sample_positions(3000, held_out_rng);
   const int kBatch = config.batch_size;
-  const int observation_size = static_cast<int>(shape_source.observation().size());
+  const int observation_size = static_cast<int>(shape_source->observation().size());
   std::uniform_int_distribution<std::size_t> pick(0, pool.size() - 1);
   const auto start = std::chrono::steady_clock::now();
   for (int step = 1; step <= steps; ++step) {
