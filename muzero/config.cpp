@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -43,6 +44,15 @@ T as(const YAML::Node& node, const char* what) {
   }
 }
 
+// A finite real number: YAML's .nan and .inf are refused for every real-valued key (a NaN
+// compares false with every bound, so range checks alone would let it through).
+double finite_number(const YAML::Node& node, const char* what) {
+  const double v = as<double>(node, what);
+  if (!std::isfinite(v))
+    throw BadValue{std::string("expected a finite number, got ") + describe(node)};
+  return v;
+}
+
 std::string number(double x) {
   std::ostringstream out;
   out << x;
@@ -70,7 +80,7 @@ Field real(std::string section, std::string key, Ref ref, double min, double max
            bool min_exclusive = false) {
   return {section, key,
           [=](Config& c, const YAML::Node& n) {
-            const double v = as<double>(n, "a number");
+            const double v = finite_number(n, "a number");
             if (v < min || v > max || (min_exclusive && v == min)) {
               throw BadValue{std::string("must be ") +
                              (min_exclusive ? "greater than " : "at least ") + number(min) +
@@ -149,11 +159,11 @@ std::vector<TemperatureStep> parse_schedule(const YAML::Node& n) {
       }
     }
     if (!item["temperature"]) throw BadValue{"every entry needs a temperature"};
-    step.temperature = as<double>(item["temperature"], "a temperature");
+    step.temperature = finite_number(item["temperature"], "a temperature");
     if (step.temperature < 0) throw BadValue{"temperatures must be >= 0"};
     const bool last = i + 1 == n.size();
     if (item["until"]) {
-      step.until_fraction = as<double>(item["until"], "a fraction of training_steps");
+      step.until_fraction = finite_number(item["until"], "a fraction of training_steps");
       if (step.until_fraction <= previous) throw BadValue{"'until' fractions must increase"};
       previous = step.until_fraction;
     } else if (!last) {
@@ -364,7 +374,7 @@ const std::vector<Field>& fields() {
            c.ratio.reset();
            return;
          }
-         const double v = as<double>(n, "a number or null");
+         const double v = finite_number(n, "a number or null");
          if (!(v > 0)) throw BadValue{"must be null (free running) or greater than 0"};
          c.ratio = v;
        },

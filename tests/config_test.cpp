@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <yaml-cpp/yaml.h>
+
 namespace muzero {
 namespace {
 
@@ -193,6 +195,35 @@ TEST(Config, RefusesOutOfRangeValues) {
   EXPECT_EQ(error_of(opponent), opponent +
                                     ": test.opponent: 'expert' needs a two-player game; cartpole "
                                     "has one player");
+}
+
+// A NaN compares false with every bound, so it passed the range checks of real-valued keys.
+// Every scalar key of the resolved config (the free-text results_dir aside) refuses it.
+TEST(Config, RefusesNanAndInfinityForEveryKey) {
+  const std::string path = kSource + "/configs/cartpole.yaml";
+  const YAML::Node resolved = YAML::Load(config_to_yaml(load_config(path)));
+  int checked = 0;
+  for (const auto& section : resolved) {
+    for (const auto& entry : section.second) {
+      const std::string key = section.first.Scalar() + "." + entry.first.Scalar();
+      if (!entry.second.IsScalar() && !entry.second.IsNull()) continue;
+      if (key == "output.results_dir") continue;
+      for (const char* value : {".nan", ".inf", "-.inf"}) {
+        const std::string error = error_of(path, {key + "=" + value});
+        EXPECT_NE(error, "no error") << key << "=" << value;
+        EXPECT_NE(error.find(key), std::string::npos) << error;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 40);
+  EXPECT_EQ(error_of(path, {"training.lr_init=.nan"}),
+            "--set training.lr_init=.nan: training.lr_init: expected a finite number, got '.nan'");
+  const std::string schedule = write_config(
+      "nan_schedule", "self_play:\n  visit_softmax_temperature:\n    - {temperature: .nan}\n");
+  EXPECT_EQ(error_of(schedule), schedule +
+                                    ":2: self_play.visit_softmax_temperature: expected a finite "
+                                    "number, got '.nan'");
 }
 
 TEST(Config, RefusesBadOverridesNamingThem) {
