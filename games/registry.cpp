@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "games/cartpole.h"
 #include "games/connect4.h"
@@ -18,6 +19,7 @@ struct Registry {
       {"connect4_threats", [] { return std::make_unique<Connect4>(/*threat_planes=*/true); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
   };
+  std::map<std::string, GameSpec> specs;  // asked of a game on first use
 };
 
 Registry& registry() {
@@ -42,10 +44,20 @@ std::vector<std::string> registered_game_names() {
   return names;
 }
 
+GameSpec game_spec(const std::string& name) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (auto known = r.specs.find(name); known != r.specs.end()) return known->second;
+  auto it = r.factories.find(name);
+  if (it == r.factories.end()) throw std::invalid_argument("unknown game '" + name + "'");
+  return r.specs.emplace(name, spec_of(name, *it->second())).first->second;
+}
+
 void register_game(const std::string& name, GameFactory factory) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
   r.factories[name] = std::move(factory);
+  r.specs.erase(name);
 }
 
 }  // namespace muzero

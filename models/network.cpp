@@ -63,6 +63,17 @@ std::vector<std::vector<int64_t>> tensor_shapes(MuZeroNetwork& network) {
 
 }  // namespace
 
+bool all_finite(MuZeroNetwork& network) {
+  torch::NoGradGuard no_grad;
+  for (const auto& p : network.parameters(true)) {
+    if (!torch::isfinite(p).all().item<bool>()) return false;
+  }
+  for (const auto& b : network.buffers(true)) {
+    if (b.is_floating_point() && !torch::isfinite(b).all().item<bool>()) return false;
+  }
+  return true;
+}
+
 void deserialize_weights(MuZeroNetwork& network, const std::string& bytes) {
   // Module::load replaces tensors whatever their shape, so check the shapes afterwards and put
   // the old weights back if they changed.
@@ -77,8 +88,11 @@ void deserialize_weights(MuZeroNetwork& network, const std::string& bytes) {
   std::string problem;
   try {
     load(bytes);
-    if (tensor_shapes(network) != shapes)
+    if (tensor_shapes(network) != shapes) {
       problem = "their tensor shapes differ (another architecture)";
+    } else if (!all_finite(network)) {
+      problem = "they hold values that are not finite (NaN or infinity)";
+    }
   } catch (const c10::Error& error) {
     problem = error.what_without_backtrace();
   }

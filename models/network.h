@@ -92,8 +92,11 @@ class MuZeroNetwork : public torch::nn::Module {
 std::shared_ptr<MuZeroNetwork> make_network(const NetworkParams& params, ObservationShape shape,
                                             int action_space_size);
 
-// Weights as one self-contained byte string, and back (refuses a mismatching architecture).
+// Weights as one self-contained byte string, and back. Refuses (std::runtime_error, the network
+// unchanged) weights of another architecture and weights that are not all finite.
 std::string serialize_weights(MuZeroNetwork& network);
 void deserialize_weights(MuZeroNetwork& network, const std::string& bytes);
+// Whether every parameter and floating-point buffer is finite.
+bool all_finite(MuZeroNetwork& network);
 
 }  // namespace muzero

@@ -70,6 +70,12 @@ float ReplayBuffer::priority_of(float error) const {
 
 GameId ReplayBuffer::add(GameHistory game) {
   if (game.num_moves() < 1) throw std::invalid_argument("ReplayBuffer::add: game has no moves");
+  // Batches are shaped after the stored games: one of another shape would overrun them. Records
+  // from outside are checked against the run first (check_game_record); this is the last guard.
+  if (!games_.empty() && (game.observation_size != games_.front().observation_size ||
+                          game.action_space_size != games_.front().action_space_size)) {
+    throw std::invalid_argument("ReplayBuffer::add: a game of another shape than the stored ones");
+  }
   game.priorities.resize(game.num_moves());
   for (int i = 0; i < game.num_moves(); ++i) {
     const float target = value_target(game, i, params_.targets.td_steps, params_.targets.discount);
@@ -201,9 +207,9 @@ void ReplayBuffer::update_priorities(std::span<const SampledPosition> positions,
   }
   for (std::size_t b = 0; b < positions.size(); ++b) {
     GameHistory* game = find_mutable(positions[b].game_id);
-    if (game == nullptr) continue;
+    if (game == nullptr || positions[b].position < 0) continue;
     for (int k = 0; k <= num_unroll_steps; ++k) {
-      const int index = positions[b].position + k;
+      const std::int64_t index = std::int64_t{positions[b].position} + k;
       if (index >= game->num_moves()) break;
       game->priorities[index] = priority_of(errors[b * (num_unroll_steps + 1) + k]);
     }

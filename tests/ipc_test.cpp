@@ -29,7 +29,7 @@ TEST(Frame, RoundTripsSeveralFramesFedByteByByte) {
   stream.insert(stream.end(), second.begin(), second.end());
   ASSERT_EQ(stream.size(), 2 * kFrameHeaderSize + a.size());
 
-  FrameDecoder decoder(1024);
+  FrameDecoder decoder(FrameLimits::any(1024));
   std::vector<Frame> frames;
   for (std::byte byte : stream) {
     decoder.feed({&byte, 1});
@@ -45,15 +45,15 @@ TEST(Frame, RoundTripsSeveralFramesFedByteByByte) {
 
 TEST(Frame, WaitsForTruncatedFrames) {
   const std::vector<std::byte> frame = encode_frame(MessageType::kStats, bytes_of("0123456789"));
-  FrameDecoder decoder(1024);
+  FrameDecoder decoder(FrameLimits::any(1024));
   decoder.feed(std::span(frame).first(frame.size() - 1));
   EXPECT_FALSE(decoder.next().has_value());
   decoder.feed(std::span(frame).last(1));
   EXPECT_TRUE(decoder.next().has_value());
 }
 
-std::string refusal(std::vector<std::byte> stream, std::size_t limit = 1024) {
-  FrameDecoder decoder(limit);
+std::string refusal(std::vector<std::byte> stream, FrameLimits limits = FrameLimits::any(1024)) {
+  FrameDecoder decoder(limits);
   decoder.feed(stream);
   try {
     decoder.next();
@@ -68,18 +68,38 @@ TEST(Frame, RefusesOversizedGarbageAndCorruptFrames) {
   // Oversized: refused from the header alone, before any payload arrives.
   const std::vector<std::byte> big = encode_frame(MessageType::kGame, std::vector<std::byte>(2000));
   EXPECT_EQ(refusal({big.begin(), big.begin() + kFrameHeaderSize}),
-            "frame payload of 2000 bytes exceeds the limit of 1024");
+            "a payload of 2000 bytes for message type 1 exceeds its limit of 1024");
   EXPECT_EQ(refusal(bytes_of("GET / HTTP/1.1\r\nHost: x\r\n\r\n")),
             "bad frame magic (not a muzero peer?)");
   std::vector<std::byte> version = good;
   version[4] = std::byte{9};
-  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 1)");
+  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 2)");
   std::vector<std::byte> type = good;
   type[6] = std::byte{0x7F};
   EXPECT_EQ(refusal(type), "unknown message type 127");
   std::vector<std::byte> corrupt = good;
   corrupt.back() ^= std::byte{1};
   EXPECT_EQ(refusal(corrupt), "frame checksum mismatch (corrupt data)");
+}
+
+// A server accepts only the requests it handles, each with its own limit, and refuses the rest
+// from the header, before the payload arrives.
+TEST(Frame, LimitsArePerMessageType) {
+  const FrameLimits limits =
+      FrameLimits().allow(MessageType::kGame, 100).allow(MessageType::kStats, 10);
+  const auto header_of = [](MessageType type, std::size_t size) {
+    const std::vector<std::byte> frame = encode_frame(type, std::vector<std::byte>(size));
+    return std::vector<std::byte>(frame.begin(), frame.begin() + kFrameHeaderSize);
+  };
+  EXPECT_EQ(refusal(header_of(MessageType::kGame, 100), limits), "accepted");
+  EXPECT_EQ(refusal(header_of(MessageType::kGame, 101), limits),
+            "a payload of 101 bytes for message type 1 exceeds its limit of 100");
+  EXPECT_EQ(refusal(header_of(MessageType::kStats, 11), limits),
+            "a payload of 11 bytes for message type 7 exceeds its limit of 10");
+  EXPECT_EQ(refusal(header_of(MessageType::kWeights, 0), limits),
+            "message type 6 is not accepted here");
+  EXPECT_EQ(refusal(header_of(MessageType::kAuth, 0), FrameLimits()),
+            "message type 10 is not accepted here");
 }
 
 TEST(Messages, GameRoundTrips) {

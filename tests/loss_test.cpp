@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
 
 #include "models/support.h"
 #include "trainer/bootstrap_values.h"
@@ -409,6 +412,91 @@ TEST(Trainer, WeightsOnlyCheckpointLoadsForPlayButNotForResume) {
   }
   std::filesystem::remove(full);
   std::filesystem::remove(exported);
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A bit flipped inside the weights (the zip container never noticed) is caught by the
+// checkpoint's SHA-256, and nothing is loaded.
+TEST(Trainer, ACheckpointWithAFlippedBitIsRefused) {
+  torch::manual_seed(8);
+  const auto path = std::filesystem::temp_directory_path() / "muzero_flipped_checkpoint.pt";
+  auto network = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Trainer trainer(network, TrainParams{}, torch::kCPU);
+  trainer.train_step(make_batch(3, 2, {1.0f, 2.0f, 3.0f}));
+  trainer.save_checkpoint(path.string(), "game:\n  name: cartpole\n");
+  // Where the weights lie in the file: a run of their bytes taken from their middle.
+  const std::string weights = serialize_weights(*network);
+  std::string bytes = file_bytes(path);
+  const std::size_t at = bytes.find(weights.substr(weights.size() / 2, 64));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 10] ^= 0x04;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  for (const auto& load : std::vector<std::function<void()>>{
+           [&] { read_checkpoint_info(path.string()); },
+           [&] { load_checkpoint_weights(path.string(), *network); },
+           [&] {
+             Trainer(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU)
+                 .load_checkpoint(path.string());
+           }}) {
+    try {
+      load();
+      ADD_FAILURE() << "loaded a damaged checkpoint";
+    } catch (const CheckpointError& error) {
+      EXPECT_NE(std::string(error.what()).find("do not match their SHA-256"), std::string::npos)
+          << error.what();
+    }
+  }
+  std::filesystem::remove(path);
+}
+
+// Weights that are not finite are neither saved (the good checkpoint stays) nor loaded.
+TEST(Trainer, WeightsThatAreNotFiniteNeverReachAFile) {
+  const auto path = std::filesystem::temp_directory_path() / "muzero_nan_checkpoint.pt";
+  auto network = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Trainer trainer(network, TrainParams{}, torch::kCPU);
+  trainer.save_checkpoint(path.string(), "good");
+  const std::string good = file_bytes(path);
+  const std::string finite_weights = serialize_weights(*network);
+  {
+    torch::NoGradGuard no_grad;
+    network->parameters()[0].view(-1)[0] = std::nanf("");
+  }
+  EXPECT_FALSE(all_finite(*network));
+  EXPECT_THROW(trainer.save_checkpoint(path.string(), "nan"), CheckpointError);
+  EXPECT_EQ(file_bytes(path), good);
+  const std::string nan_weights = serialize_weights(*network);
+  auto other = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  const std::string before = serialize_weights(*other);
+  try {
+    deserialize_weights(*other, nan_weights);
+    ADD_FAILURE() << "loaded NaN weights";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("not finite"), std::string::npos);
+  }
+  EXPECT_EQ(serialize_weights(*other), before) << "the network is left as it was";
+  deserialize_weights(*other, finite_weights);
+  std::filesystem::remove(path);
+}
+
+// A batch whose loss is not finite is not learned from: no step, the weights unchanged.
+TEST(Trainer, ABatchWithANonFiniteLossIsSkipped) {
+  auto network = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Trainer trainer(network, TrainParams{}, torch::kCPU);
+  Batch batch = make_batch(2, 1, {1.0f, 2.0f});
+  batch.observations[0] = std::numeric_limits<float>::infinity();
+  const std::string before = serialize_weights(*network);
+  const TrainStepResult result = trainer.train_step(batch);
+  EXPECT_TRUE(result.skipped);
+  EXPECT_FALSE(std::isfinite(result.total_loss));
+  EXPECT_EQ(trainer.steps(), 0);
+  EXPECT_EQ(serialize_weights(*network), before);
+  EXPECT_TRUE(all_finite(*network));
+  EXPECT_FALSE(trainer.train_step(make_batch(2, 1, {1.0f, 2.0f})).skipped);
+  EXPECT_EQ(trainer.steps(), 1);
 }
 
 }  // namespace

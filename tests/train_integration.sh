@@ -5,9 +5,11 @@
 #  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint
 #    and appends to its metrics;
 #  - a self-play worker, the trainer, the replay buffer and storage killed with SIGKILL are
-#    replaced and training still finishes; a trainer that fails at once every time (a corrupt
-#    checkpoint) stops the run; a damaged replay buffer or counters file is kept aside;
-#  - killing the supervisor with SIGKILL leaves no process behind;
+#    replaced and training still finishes; a damaged checkpoint or replay buffer is refused at
+#    --resume (status 2, files unchanged); a trainer that fails at once every time (a checkpoint
+#    of another network) stops the run; a damaged counters file is kept aside;
+#  - killing the supervisor with SIGKILL leaves no process behind; Ctrl-C with storage frozen
+#    (SIGSTOP) still stops the run;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP, and again after the
 #    replay buffer it plays for is restarted;
 #  - `muzero evaluate` reads the checkpoint and refuses corrupt ones; `muzero export` writes one
@@ -145,30 +147,53 @@ check "counters reached the end" [ "$(counter "$(run_dir "$work/c")" training_st
 check "no status line with a negative rate" bash -c '! grep -q -- "-[0-9.]* steps/s" "$1"' _ "$work/c.log"
 show_log_on_failure "$work/c.log"
 
-# 3b. Resuming with a corrupt checkpoint: the trainer fails at once, is restarted twice, then
-# the run stops with status 1, and the file is left as it was.
+# 3b. A damaged checkpoint is refused before anything starts (status 2, the reason, the file left
+# as it was): a truncated one, and one with a bit flipped in its contents (its SHA-256). One that
+# is intact but does not fit (another network) makes the trainer fail at once: after three tries
+# the run stops with status 1.
 corrupt="$work/corrupt"
 cp -r "$(run_dir "$work/b")" "$corrupt"
 head -c 5000 "$(run_dir "$work/b")/checkpoint.pt" > "$corrupt/checkpoint.pt"
 "$muzero" train --resume "$corrupt" > "$work/corrupt.log" 2>&1
+check "a truncated checkpoint is refused with status 2" [ $? -eq 2 ]
+check "with the reason" grep -q "cannot resume: .*checkpoint.pt: not a readable checkpoint" "$work/corrupt.log"
+check "the truncated checkpoint is kept as it was" [ "$(stat -c %s "$corrupt/checkpoint.pt")" = 5000 ]
+cp "$(run_dir "$work/b")/checkpoint.pt" "$corrupt/checkpoint.pt"
+size=$(stat -c %s "$corrupt/checkpoint.pt")
+middle=$((size / 2))
+byte=$(od -An -tu1 -j "$middle" -N1 "$corrupt/checkpoint.pt" | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 8)))" | dd of="$corrupt/checkpoint.pt" bs=1 seek="$middle" conv=notrunc status=none
+flipped_sum=$(md5sum < "$corrupt/checkpoint.pt")
+"$muzero" train --resume "$corrupt" > "$work/flipped.log" 2>&1
+check "a checkpoint with a flipped bit is refused with status 2" [ $? -eq 2 ]
+check "by its SHA-256" grep -q "do not match their SHA-256" "$work/flipped.log"
+"$muzero" evaluate --checkpoint "$corrupt/checkpoint.pt" --games 1 > "$work/flipped_eval.log" 2>&1
+check "evaluate refuses it with status 2" [ $? -eq 2 ]
+check "and leaves it as it was" [ "$(md5sum < "$corrupt/checkpoint.pt")" = "$flipped_sum" ]
+show_log_on_failure "$work/flipped.log"
+cp "$(run_dir "$work/b")/checkpoint.pt" "$corrupt/checkpoint.pt"
+"$muzero" train --resume "$corrupt" --set network.encoding_size=5 > "$work/misfit.log" 2>&1
 check "a trainer failing at once stops the run with status 1" [ $? -eq 1 ]
-check "with the checkpoint's fault" grep -q "not a readable checkpoint" "$work/corrupt.log"
-check "after three tries" grep -q "3 failures in a row" "$work/corrupt.log"
-check "the corrupt checkpoint is kept as it was" [ "$(stat -c %s "$corrupt/checkpoint.pt")" = 5000 ]
-show_log_on_failure "$work/corrupt.log"
+check "with the checkpoint's fault" grep -q "another architecture" "$work/misfit.log"
+check "after three tries" grep -q "3 failures in a row" "$work/misfit.log"
+show_log_on_failure "$work/misfit.log"
 
-# 3c. Resuming with a truncated replay buffer and a damaged counters file (a blank line is not
-# damage): both are reported and kept aside (the run rewrites them), and training goes on.
+# 3c. A truncated replay buffer is refused the same way (status 2, the file unchanged); moved away
+# by the user, the run resumes without it. A damaged counters file (a blank line is not damage)
+# is reported and kept aside (the run rewrites it), and training goes on.
 damaged="$work/damaged"
 cp -r "$(run_dir "$work/b")" "$damaged"
 buffer_size=$(stat -c %s "$damaged/replay_buffer.bin")
 truncate -s $((buffer_size - 10)) "$damaged/replay_buffer.bin"
+"$muzero" train --resume "$damaged" > "$work/damaged_buffer.log" 2>&1
+check "a truncated replay buffer is refused with status 2" [ $? -eq 2 ]
+check "naming the record and what to do" grep -q "replay_buffer.bin: record [0-9]* is truncated; move it away" "$work/damaged_buffer.log"
+check "and leaving the file as it was" [ "$(stat -c %s "$damaged/replay_buffer.bin")" = $((buffer_size - 10)) ]
+mv "$damaged/replay_buffer.bin" "$work/kept_buffer.bin"
 printf 'played_games 100000\n\nplayed_steps seven\ntraining_step 3\n' > "$damaged/counters.txt"
 "$muzero" train --resume "$damaged" --set training.training_steps=$((target + 10)) \
   > "$work/damaged.log" 2>&1
-check "a damaged buffer and counters do not stop the run" [ $? -eq 0 ]
-check "the truncated buffer is reported" grep -q "replay buffer file is truncated.*games read before the damage" "$work/damaged.log"
-check "and kept aside as it was" [ "$(stat -c %s "$damaged/replay_buffer.bin.damaged")" = $((buffer_size - 10)) ]
+check "damaged counters do not stop the run" [ $? -eq 0 ]
 check "the damaged counters line is named" grep -q "counters.txt:3: not a counter line ('played_steps seven')" "$work/damaged.log"
 check "and the file kept aside" grep -q "played_steps seven" "$damaged/counters.txt.damaged"
 check "counters read before the damage carry on" [ "$(counter "$damaged" played_games)" -gt 100000 ]
@@ -207,6 +232,23 @@ for _ in $(seq 50); do
 done
 check "no process left after SIGKILL of the supervisor" [ "$(pgrep -fc "__role .* --run-dir $work/d")" -eq 0 ]
 
+# 4b. Ctrl-C with shared storage frozen (SIGSTOP): the supervisor never waits on it for long, the
+# run stops with status 0 and leaves no process behind.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=100000 \
+  --set output.results_dir="$work/frozen" > "$work/frozen.log" 2>&1 &
+pid=$!
+check "training started before storage froze" wait_for 120 training_started "$work/frozen"
+kill -STOP "$(pgrep -f "__role storage --run-dir $work/frozen" | head -n 1)"
+sleep 3  # the status line asks storage meanwhile
+kill -INT "$pid"
+run_ended() { ! kill -0 "$pid" 2>/dev/null; }
+check "Ctrl-C ends the run with storage frozen" wait_for 60 run_ended
+wait "$pid"
+check "with status 0" [ $? -eq 0 ]
+check "and no process left" [ "$(pgrep -fc "__role .* --run-dir $work/frozen")" -eq 0 ]
+check "the counters were saved" grep -q "^training_step [1-9]" "$(run_dir "$work/frozen")/counters.txt"
+show_log_on_failure "$work/frozen.log"
+
 # 5. No local self-play workers: a worker started by hand joins over TCP and does all the playing,
 # and joins again when the run's replay buffer is killed and restarted.
 port=$((20000 + RANDOM % 20000))
@@ -214,7 +256,10 @@ port=$((20000 + RANDOM % 20000))
   --set training.training_steps=1000 --listen "127.0.0.1:$port" \
   --set output.results_dir="$work/e" > "$work/e.log" 2>&1 &
 pid=$!
-"$muzero" worker --connect "127.0.0.1:$port" --worker-id 7 > "$work/e_worker.log" 2>&1 &
+token_written() { [ -n "$(run_dir "$work/e")" ] && [ -f "$(run_dir "$work/e")/token" ]; }
+check "the run wrote its token" wait_for 60 token_written
+"$muzero" worker --connect "127.0.0.1:$port" --token-file "$(run_dir "$work/e")/token" \
+  --worker-id 7 > "$work/e_worker.log" 2>&1 &
 worker=$!
 check "training started before the replay buffer's kill" wait_for 120 training_started "$work/e"
 kill -KILL "$(pgrep -f "__role replay --run-dir $work/e" | head -n 1)"

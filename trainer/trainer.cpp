@@ -52,19 +52,23 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
                                 {params_.value_loss_weight, params_.consistency_loss_weight,
                                  params_.lookahead_reward_loss_weight},
                                 device_);
+  TrainStepResult result;
+  result.learning_rate = lr;
+  result.total_loss = terms.total.item<double>();
+  if (!std::isfinite(result.total_loss)) {
+    result.skipped = true;
+    return result;
+  }
   optimizer_->zero_grad();
   terms.total.backward();
   optimizer_->step();
   ++steps_;
 
-  TrainStepResult result;
-  result.total_loss = terms.total.item<double>();
   result.value_loss = terms.value.item<double>();
   result.reward_loss = terms.reward.item<double>();
   result.policy_loss = terms.policy.item<double>();
   result.consistency_loss = terms.consistency.item<double>();
   result.lookahead_loss = terms.lookahead.item<double>();
-  result.learning_rate = lr;
   const torch::Tensor errors = terms.value_errors.to(torch::kCPU).contiguous();
   result.value_errors.assign(errors.data_ptr<float>(), errors.data_ptr<float>() + errors.numel());
   return result;
@@ -77,20 +81,7 @@ void Trainer::save_checkpoint(const std::string& path, const std::string& config
 CheckpointInfo Trainer::load_checkpoint(const std::string& path) {
   const CheckpointInfo info = read_checkpoint_info(path);
   load_checkpoint_weights(path, *network_);
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    torch::serialize::InputArchive optimizer_archive;
-    if (!archive.try_read("optimizer", optimizer_archive)) {
-      throw CheckpointError(path +
-                            ": has no optimizer state (an exported checkpoint, for evaluate and "
-                            "play); resume from a training run's checkpoint");
-    }
-    optimizer_->load(optimizer_archive);
-  } catch (const c10::Error& error) {
-    throw CheckpointError(path +
-                          ": the optimizer state does not load: " + error.what_without_backtrace());
-  }
+  load_checkpoint_optimizer(path, *optimizer_);
   steps_ = static_cast<long>(info.training_step);
   network_->to(device_);
   return info;

@@ -30,6 +30,8 @@ struct TrainParams {
 };
 
 struct TrainStepResult {
+  // The batch's loss was not finite: no step was made (the weights are as they were).
+  bool skipped = false;
   double total_loss = 0, value_loss = 0, reward_loss = 0, policy_loss = 0, consistency_loss = 0;
   double lookahead_loss = 0;
   double learning_rate = 0;
@@ -42,6 +44,8 @@ class Trainer {
   ~Trainer();
 
   // Completes the value targets first when the batch carries bootstraps (bootstrap_values.h).
+  // A batch whose loss is not finite is skipped, not learned from: one NaN step makes every
+  // weight NaN.
   TrainStepResult train_step(const Batch& batch);
   double learning_rate() const;
   long steps() const { return steps_; }

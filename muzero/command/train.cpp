@@ -5,14 +5,19 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "games/registry.h"
 #include "models/network.h"
 #include "muzero/command/commands.h"
+#include "muzero/persist/atomic_file.h"
+#include "muzero/persist/replay_file.h"
 #include "muzero/run_directory.h"
 #include "muzero/runtime/role_context.h"
 #include "muzero/runtime/run_log.h"
+#include "muzero/runtime/run_secrets.h"
 #include "muzero/runtime/supervisor.h"
+#include "trainer/checkpoint.h"
 
 namespace muzero {
 namespace {
@@ -23,6 +28,31 @@ struct TrainOptions {
   std::vector<std::string> overrides;
   std::string listen;
 };
+
+// A run resumes only from intact state: a damaged checkpoint or replay-buffer file is refused
+// with the reason, and left as it is for the user to look at or move away.
+std::optional<std::string> damaged_state(const std::filesystem::path& run_dir,
+                                         const Config& config) {
+  const std::filesystem::path checkpoint = run_dir / run_files::kCheckpoint;
+  if (std::filesystem::exists(checkpoint)) {
+    try {
+      read_checkpoint_info(checkpoint.string());  // verifies the contents' SHA-256
+    } catch (const CheckpointError& error) {
+      return error.what();
+    }
+  }
+  const std::filesystem::path buffer = run_dir / run_files::kReplayBuffer;
+  if (std::filesystem::exists(buffer)) {
+    std::ifstream in(buffer, std::ios::binary);
+    const ReplayFileReport report = read_replay_file(
+        in, {game_spec(config.game_name), config.self_play.max_moves}, [](GameHistory) {});
+    if (!report.damage.empty()) {
+      return buffer.string() + ": " + report.damage +
+             "; move it away to resume without its games (the run then plays new ones)";
+    }
+  }
+  return std::nullopt;
+}
 
 int run(const TrainOptions& options) {
   Config config;
@@ -51,8 +81,21 @@ int run(const TrainOptions& options) {
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
   }
+  if (!run_dir.empty()) {
+    if (const auto damage = damaged_state(run_dir, config)) {
+      std::cerr << "muzero: cannot resume: " << *damage << "\n";
+      return kExitBadConfig;
+    }
+  }
   if (run_dir.empty()) run_dir = make_run_directory(config);
-  std::ofstream(run_dir / run_files::kConfig) << config_to_yaml(config);
+  try {
+    prepare_run_secrets(run_dir);
+    ensure_private_directory(socket_directory(run_dir));
+    write_file_atomically(run_dir / run_files::kConfig, config_to_yaml(config));
+  } catch (const std::exception& error) {  // TokenError, FileWriteError, a foreign directory
+    std::cerr << "muzero: " << error.what() << "\n";
+    return kExitBadConfig;
+  }
   log_to_run_directory(run_dir, "supervisor");
   spdlog::info("{} {} in {}", options.resume_dir.empty() ? "training" : "resuming",
                config.game_name, run_dir.string());

@@ -1,4 +1,4 @@
-// muzero worker --connect HOST:PORT [--worker-id N]
+// muzero worker --connect HOST:PORT [--token-file FILE] [--worker-id N]
 // A self-play worker on another machine joining a training started with --listen HOST:PORT.
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -17,13 +17,16 @@ namespace {
 
 struct WorkerOptions {
   std::string connect;
+  std::string token_file;
   int worker_id = -1;
 };
 
 // The run's resolved config, from shared storage, so that both sides always agree. Throws if
 // the run does not answer within 30 s.
-Config fetch_config(const std::string& storage, const std::atomic<bool>& stop) {
-  Connection connection(storage, std::chrono::seconds(30), &stop);
+Config fetch_config(const std::string& storage, const RoleContext& context) {
+  ConnectionOptions options = context.connection(PeerRole::kSelfPlay);
+  options.connect_timeout = std::chrono::seconds(30);
+  Connection connection(storage, options);
   const Frame reply = connection.request(MessageType::kConfig, {});
   if (reply.type != MessageType::kConfig)
     throw std::runtime_error("unexpected reply to config request");
@@ -42,12 +45,18 @@ int run(const WorkerOptions& options) {
                           ? options.worker_id
                           : 1000 + static_cast<int>(std::random_device{}() % 1000000);
   context.stop = &stop;
+  try {
+    context.token = token_from_file_or_environment(options.token_file);
+  } catch (const TokenError& error) {
+    spdlog::error("{}", error.what());
+    return kExitBadConfig;
+  }
   // A connection lost mid-run (the run restarts a crashed replay buffer or storage) is not the
   // end: the worker joins again, with new seeds, as long as the run answers and the worker does
   // not keep failing at once.
   QuickFailures failures;
   for (;; ++context.seed_salt) {
-    context.config = fetch_config(storage, stop);
+    context.config = fetch_config(storage, context);
     spdlog::info("self-play worker {} joined {} ({})", context.worker_id, options.connect,
                  context.config.game_name);
     const auto joined = std::chrono::steady_clock::now();
@@ -73,6 +82,9 @@ CommandRunner add_worker_command(CLI::App& app) {
       ->add_option("--connect", options->connect,
                    "HOST:PORT given to `muzero train --listen` (numeric IP address)")
       ->required();
+  worker->add_option("--token-file", options->token_file,
+                     "The run's token (RUN_DIR/token on the training machine, copied with mode "
+                     "600); default: the MUZERO_TOKEN environment variable");
   worker->add_option("--worker-id", options->worker_id,
                      "Seeds this worker's games; distinct per worker (default: random)");
   return [worker, options]() -> int { return worker->parsed() ? run(*options) : -1; };

@@ -17,6 +17,17 @@ std::vector<std::byte> encode_frame(MessageType type, std::span<const std::byte>
   return std::move(frame.bytes());
 }
 
+FrameLimits FrameLimits::any(std::size_t max_payload_bytes) {
+  FrameLimits limits;
+  for (std::size_t t = 1; t < kMessageTypeCount; ++t) limits.max_[t] = max_payload_bytes;
+  return limits;
+}
+
+FrameLimits& FrameLimits::allow(MessageType type, std::size_t max_payload_bytes) {
+  max_[static_cast<std::size_t>(type)] = max_payload_bytes;
+  return *this;
+}
+
 std::optional<Frame> FrameDecoder::next() {
   if (buffer_.size() < kFrameHeaderSize) return std::nullopt;
   PayloadReader header(std::span<const std::byte>(buffer_).first(kFrameHeaderSize));
@@ -33,9 +44,11 @@ std::optional<Frame> FrameDecoder::next() {
   if (type == 0 || type > static_cast<std::uint16_t>(MessageType::kLast)) {
     throw DecodeError("unknown message type " + std::to_string(type));
   }
-  if (length > max_payload_) {
-    throw DecodeError("frame payload of " + std::to_string(length) +
-                      " bytes exceeds the limit of " + std::to_string(max_payload_));
+  const auto limit = limits_.max_payload(static_cast<MessageType>(type));
+  if (!limit) throw DecodeError("message type " + std::to_string(type) + " is not accepted here");
+  if (length > *limit) {
+    throw DecodeError("a payload of " + std::to_string(length) + " bytes for message type " +
+                      std::to_string(type) + " exceeds its limit of " + std::to_string(*limit));
   }
   if (buffer_.size() < kFrameHeaderSize + length) return std::nullopt;
   const auto payload = std::span<const std::byte>(buffer_).subspan(kFrameHeaderSize, length);

@@ -3,6 +3,7 @@
 //   magic "MUZF" | protocol version u16 | message type u16 | payload length u32 | CRC-32C u32
 // followed by the payload, all little-endian. A decoder validates each header field before it
 // waits for the payload, so an oversized or garbage frame is refused at once.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -14,7 +15,7 @@
 namespace muzero {
 
 constexpr std::uint32_t kFrameMagic = 0x465A554Du;  // bytes 'M' 'U' 'Z' 'F'
-constexpr std::uint16_t kProtocolVersion = 1;
+constexpr std::uint16_t kProtocolVersion = 2;       // 2: authenticated connections (handshake.h)
 constexpr std::size_t kFrameHeaderSize = 16;
 
 enum class MessageType : std::uint16_t {
@@ -26,8 +27,12 @@ enum class MessageType : std::uint16_t {
   kWeights,         // shared storage -> any; trainer -> shared storage
   kStats,           // counters and scalars for shared storage
   kConfig,          // the run's resolved config (YAML), for workers on other machines
-  kLast = kConfig,
+  kHello,           // server -> client: the server's nonce, first on every connection
+  kAuth,            // client -> server: role, nonce and proof of the run's secret
+  kAuthOk,          // server -> client: the server's proof
+  kLast = kAuthOk,
 };
+constexpr std::size_t kMessageTypeCount = static_cast<std::size_t>(MessageType::kLast) + 1;
 
 struct Frame {
   MessageType type;
@@ -36,20 +41,35 @@ struct Frame {
 
 std::vector<std::byte> encode_frame(MessageType type, std::span<const std::byte> payload);
 
+// The message types a decoder accepts, each with its largest payload: a server accepts only the
+// requests it handles, each no larger than the run can make it.
+class FrameLimits {
+ public:
+  static FrameLimits any(std::size_t max_payload_bytes);  // every type
+  FrameLimits& allow(MessageType type, std::size_t max_payload_bytes);
+  std::optional<std::size_t> max_payload(MessageType type) const {
+    return max_[static_cast<std::size_t>(type)];
+  }
+
+ private:
+  std::array<std::optional<std::size_t>, kMessageTypeCount> max_{};
+};
+
 class FrameDecoder {
  public:
-  explicit FrameDecoder(std::size_t max_payload_bytes) : max_payload_(max_payload_bytes) {}
+  explicit FrameDecoder(FrameLimits limits) : limits_(limits) {}
+  void set_limits(FrameLimits limits) { limits_ = limits; }
 
   void feed(std::span<const std::byte> data) {
     buffer_.insert(buffer_.end(), data.begin(), data.end());
   }
-  // The next complete frame, if one is buffered. Throws DecodeError naming the bad field; the
-  // connection should then be closed.
+  // The next complete frame, if one is buffered. Throws DecodeError naming the bad field, before
+  // the payload arrives when the header is wrong; the connection should then be closed.
   std::optional<Frame> next();
   std::size_t buffered() const { return buffer_.size(); }
 
  private:
-  std::size_t max_payload_;
+  FrameLimits limits_;
   std::vector<std::byte> buffer_;
 };
 

@@ -1,17 +1,24 @@
 #pragma once
-// The server side: accepts connections and answers each frame with the handler's reply. One
-// frame per connection is handled at a time, and the next is not read until the reply has been
-// written, so a fast client cannot queue unbounded work (back-pressure). A connection that
-// sends a malformed frame is closed with a logged reason; the others carry on.
+// The server side: accepts connections, authenticates each (handshake.h; TLS first over TCP),
+// and answers each frame with the handler's reply. One frame per connection is handled at a
+// time, and the next is not read until the reply has been written, so a client cannot queue
+// unbounded work (back-pressure). Everything a peer can make the server hold is bounded: the
+// number of connections, the size of each message type, the time to authenticate and to finish
+// a frame once begun. A connection that breaks a rule, or sends a message the handler refuses,
+// is closed with a logged reason; the others carry on, and so does the accept loop.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "muzero/ipc/endpoint.h"
 #include "muzero/ipc/frame.h"
+#include "muzero/ipc/handshake.h"
 
 namespace muzero {
 
@@ -20,25 +27,54 @@ struct Reply {
   std::vector<std::byte> payload;
 };
 
+// The authenticated peer of a connection.
+struct Peer {
+  PeerRole role = PeerRole::kSelfPlay;
+  bool remote = false;  // over TCP
+  std::string address;  // for logs
+};
+
+// Throws DecodeError unless `peer` is of `role`: "WHAT is the trainer's to send, not ...".
+void require_role(const Peer& peer, PeerRole role, const char* what);
+
+struct FrameServerOptions {
+  std::string name;    // "storage", "replay buffer": for logs
+  FrameLimits limits;  // after authentication
+  Secret secret{};     // the run's
+  // TCP connections are served through TLS with it; a TCP address needs one.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::vector<PeerRole> remote_roles{PeerRole::kSelfPlay};  // what a TCP peer may claim
+  std::size_t max_connections = 256;
+  std::chrono::milliseconds handshake_timeout{10000};  // TLS and authentication together
+  std::chrono::milliseconds frame_timeout{60000};      // a frame, once begun
+};
+
 class FrameServer {
  public:
-  // May throw DecodeError for a payload it cannot accept: that closes the connection.
-  using Handler = std::function<std::optional<Reply>(const Frame&)>;
+  // May throw (DecodeError, or any std::exception) for a message it refuses: that closes the
+  // connection, logged and counted.
+  using Handler = std::function<std::optional<Reply>(const Frame&, const Peer&)>;
 
   FrameServer(boost::asio::io_context& io, const std::string& address, Handler handler,
-              std::size_t max_payload_bytes);
+              FrameServerOptions options);
   ~FrameServer();
-  long connections_refused() const { return *refused_; }
+
+  struct Stats {
+    long accepted = 0;
+    long authenticated = 0;
+    long refused_connections = 0;  // failed authentication, too many, too slow
+    long refused_messages = 0;     // malformed or refused by the handler
+    long open = 0;                 // connections open now
+    long accept_errors = 0;        // accept() failed (out of descriptors): retried
+  };
+  Stats stats() const;
   // The address clients should use: for "tcp:HOST:0" it holds the port the system picked.
   std::string bound_address() const;
 
- private:
   struct State;
-  void accept();
-  static void accept_next(std::shared_ptr<State> state, std::shared_ptr<long> refused);
 
+ private:
   std::shared_ptr<State> state_;
-  std::shared_ptr<long> refused_ = std::make_shared<long>(0);
 };
 
 }  // namespace muzero

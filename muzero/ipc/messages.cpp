@@ -1,5 +1,6 @@
 #include "muzero/ipc/messages.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -76,6 +77,16 @@ GameHistory decode_game(std::span<const std::byte> payload) {
         "lookahead reward count");
   for (float v : game.lookahead_rewards) check(!std::isinf(v), "infinite lookahead reward");
   return game;
+}
+
+std::size_t max_game_payload(const GameRecordRules& rules) {
+  const std::size_t moves = static_cast<std::size_t>(rules.max_moves);
+  const std::size_t O = static_cast<std::size_t>(rules.game.observation_shape.size());
+  const std::size_t A = static_cast<std::size_t>(rules.game.action_space_size);
+  const std::size_t vectors = 8 * sizeof(std::uint64_t);  // each vector's length
+  return 2 * sizeof(std::uint32_t) + vectors + 1 +
+         sizeof(float) * ((moves + 1) * (O + 3) +
+                          moves * (1 + A + lookahead_size(rules.game.action_space_size)));
 }
 
 namespace {
@@ -195,6 +206,15 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
     check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "action out of range");
   }
   for (float s : b.gradient_scales) check_batch(std::isfinite(s) && s > 0, "gradient scale");
+  // Training on a NaN makes every weight NaN: nothing that is not finite reaches the trainer.
+  const auto all_finite = [](const std::vector<float>& values) {
+    return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+  };
+  check_batch(all_finite(b.observations) && all_finite(b.target_values) &&
+                  all_finite(b.target_rewards) && all_finite(b.target_policies) &&
+                  all_finite(b.weights) && all_finite(b.next_observations) &&
+                  all_finite(b.bootstrap_observations),
+              "a value that is not finite");
   check_batch(b.bootstrap_scales.size() == b.bootstrap_rows.size() &&
                   b.bootstrap_observations.size() == b.bootstrap_rows.size() * O,
               "bootstrap count");

@@ -10,12 +10,15 @@
 #include "muzero/ipc/wire.h"
 #include "replay_buffer/batch.h"
 #include "replay_buffer/game_history.h"
+#include "replay_buffer/game_record_check.h"
 
 namespace muzero {
 
 // kGame: a finished game, self-play -> replay buffer.
 std::vector<std::byte> encode_game(const GameHistory& game);
 GameHistory decode_game(std::span<const std::byte> payload);
+// The size of the longest kGame payload a run can make: the frame limit for games.
+std::size_t max_game_payload(const GameRecordRules& rules);
 
 // kBatch: the replay buffer's answer to kBatchRequest. Not `ready` until the buffer holds
 // enough games; the counters let the trainer hold the training/self-play ratio.

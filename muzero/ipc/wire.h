@@ -61,7 +61,8 @@ class PayloadReader {
     const auto count = get<std::uint64_t>();
     if (count > remaining() / sizeof(T)) throw DecodeError("vector length exceeds the payload");
     std::vector<T> values(count);
-    std::memcpy(values.data(), take(count * sizeof(T)).data(), count * sizeof(T));
+    const auto source = take(count * sizeof(T));
+    if (count > 0) std::memcpy(values.data(), source.data(), count * sizeof(T));  // never null
     return values;
   }
   std::string get_string() {

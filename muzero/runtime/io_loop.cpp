@@ -4,20 +4,35 @@
 #include <functional>
 
 #include "muzero/ipc/connection.h"
+#include "muzero/runtime/run_secrets.h"
 
 namespace muzero {
 
 std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
+                                                const RoleContext& context,
                                                 const std::string& unix_address,
                                                 const std::string& tcp_address,
-                                                const FrameServer::Handler& handler) {
+                                                const FrameServer::Handler& handler,
+                                                FrameServerOptions options) {
+  options.secret = context.token.secret;
   std::vector<std::unique_ptr<FrameServer>> servers;
-  for (const std::string& address : {unix_address, tcp_address}) {
-    if (!address.empty()) {
-      servers.push_back(std::make_unique<FrameServer>(io, address, handler, kMaxFramePayload));
-    }
+  servers.push_back(std::make_unique<FrameServer>(io, unix_address, handler, options));
+  if (!tcp_address.empty()) {
+    options.tls = load_server_tls(context.run_dir);
+    servers.push_back(std::make_unique<FrameServer>(io, tcp_address, handler, options));
   }
   return servers;
+}
+
+long new_refusals(const std::vector<std::unique_ptr<FrameServer>>& servers, long& reported) {
+  long total = 0;
+  for (const auto& server : servers) {
+    const FrameServer::Stats stats = server->stats();
+    total += stats.refused_connections + stats.refused_messages;
+  }
+  const long added = total - reported;
+  reported = total;
+  return added;
 }
 
 void run_until_stopped(boost::asio::io_context& io, const std::atomic<bool>& stop,

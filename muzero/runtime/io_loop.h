@@ -8,14 +8,21 @@
 #include <vector>
 
 #include "muzero/ipc/frame_server.h"
+#include "muzero/runtime/role_context.h"
 
 namespace muzero {
 
-// Serves `handler` at `unix_address`, and at `tcp_address` as well unless it is empty.
+// Serves `handler` at `unix_address`, and at `tcp_address` as well unless it is empty (through
+// TLS with the run's certificate), to peers that hold the run's secret.
 std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
+                                                const RoleContext& context,
                                                 const std::string& unix_address,
                                                 const std::string& tcp_address,
-                                                const FrameServer::Handler& handler);
+                                                const FrameServer::Handler& handler,
+                                                FrameServerOptions options);
+
+// Refusals counted by `servers` since the last call, for the counters of shared storage.
+long new_refusals(const std::vector<std::unique_ptr<FrameServer>>& servers, long& reported);
 
 // Work done every `period` on the loop's own thread (a save, metrics), if `work` is set.
 struct PeriodicWork {

@@ -6,7 +6,7 @@
 
 #include "games/registry.h"
 #include "models/torch_evaluator.h"
-#include "muzero/runtime/counters.h"
+#include "muzero/ipc/counters.h"
 #include "muzero/runtime/roles.h"
 #include "muzero/runtime/storage_client.h"
 #include "self_play/episode.h"
@@ -18,7 +18,16 @@ namespace {
 bool refresh_weights(StorageClient& storage, MuZeroNetwork& network, std::int64_t& version) {
   const WeightsMessage weights = storage.weights_newer_than(version);
   if (weights.blob.empty()) return false;
-  deserialize_weights(network, weights.blob);
+  try {
+    deserialize_weights(network, weights.blob);
+  } catch (const std::runtime_error& error) {
+    // Storage checks weights before it takes them, so this is a storage of another run or a
+    // bug; playing on with the weights held beats a crash loop.
+    spdlog::error("weights version {} refused ({}); playing on with version {}", weights.version,
+                  error.what(), version);
+    version = weights.version;
+    return false;
+  }
   version = weights.version;
   return true;
 }
@@ -39,12 +48,11 @@ struct Player {
 // Acting networks run on the CPU: batches of a few games are too small to gain from a GPU
 // (muzero-general's selfplay_on_gpu defaults to false too).
 Player make_player(const Config& config) {
-  auto probe = make_game(config.game_name);
+  const GameSpec game = game_spec(config.game_name);
   Player player;
-  player.network =
-      make_network(config.network, probe->observation_shape(), probe->action_space_size());
+  player.network = make_network(config.network, game.observation_shape, game.action_space_size);
   player.evaluator =
-      std::make_unique<TorchEvaluator>(player.network, probe->observation_shape(), torch::kCPU);
+      std::make_unique<TorchEvaluator>(player.network, game.observation_shape, torch::kCPU);
   return player;
 }
 
@@ -53,8 +61,8 @@ Player make_player(const Config& config) {
 int run_self_play_role(const RoleContext& context) {
   const Config& config = context.config;
   Player player = make_player(config);
-  StorageClient storage(context.storage_address, context.stop);
-  Connection replay(context.replay_address, std::chrono::seconds(60), context.stop);
+  StorageClient storage(context.storage_address, context.connection(PeerRole::kSelfPlay));
+  Connection replay(context.replay_address, context.connection(PeerRole::kSelfPlay));
   std::int64_t version = -1;
   wait_for_weights(storage, *player.network, version, *context.stop);
   const std::uint64_t seed = config.seed + 7919ull * (context.worker_id + 1) + context.seed_salt;
@@ -102,7 +110,7 @@ int run_test_role(const RoleContext& context) {
   const Config& config = context.config;
   if (config.test_episodes == 0) return 0;
   Player player = make_player(config);
-  StorageClient storage(context.storage_address, context.stop);
+  StorageClient storage(context.storage_address, context.connection(PeerRole::kTest));
   std::int64_t version = -1;
   wait_for_weights(storage, *player.network, version, *context.stop);
   std::mt19937_64 rng(config.seed + 104729ull + context.seed_salt);

@@ -12,9 +12,12 @@
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/frame_server.h"
 #include "muzero/ipc/messages.h"
+#include "muzero/persist/atomic_file.h"
+#include "muzero/persist/replay_file.h"
 #include "muzero/run_directory.h"
 #include "muzero/runtime/io_loop.h"
 #include "muzero/runtime/roles.h"
+#include "replay_buffer/game_record_check.h"
 #include "replay_buffer/replay_buffer.h"
 
 namespace muzero {
@@ -22,37 +25,48 @@ namespace {
 
 constexpr auto kSavePeriod = std::chrono::seconds(60);
 
-// File format: repeated [u64 payload size][kGame payload]; priorities are recomputed on load.
-void save_buffer(const ReplayBuffer& buffer, const std::filesystem::path& path) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    const GameId first = static_cast<GameId>(buffer.total_games_added() - buffer.num_games());
-    for (GameId id = first; id < static_cast<GameId>(buffer.total_games_added()); ++id) {
-      const std::vector<std::byte> payload = encode_game(*buffer.find(id));
-      const std::uint64_t size = payload.size();
-      out.write(reinterpret_cast<const char*>(&size), sizeof size);
-      out.write(reinterpret_cast<const char*>(payload.data()), static_cast<std::streamsize>(size));
-    }
+// A failed save (a full disk) keeps the previous file and the games in memory: it is logged and
+// tried again at the next period.
+bool save_buffer(const ReplayBuffer& buffer, const std::filesystem::path& path) {
+  const GameId first = static_cast<GameId>(buffer.total_games_added() - buffer.num_games());
+  try {
+    write_replay_file(
+        path, [&](std::size_t i) { return buffer.find(first + static_cast<GameId>(i)); },
+        static_cast<std::size_t>(buffer.num_games()));
+    return true;
+  } catch (const FileWriteError& error) {
+    spdlog::error("replay buffer: {}", error.what());
+    return false;
   }
-  std::filesystem::rename(temporary, path);
 }
 
-int load_buffer(ReplayBuffer& buffer, const std::filesystem::path& path) {
+void load_buffer(ReplayBuffer& buffer, const std::filesystem::path& path,
+                 const GameRecordRules& rules) {
   std::ifstream in(path, std::ios::binary);
-  int loaded = 0;
-  std::uint64_t size = 0;
-  while (in.read(reinterpret_cast<char*>(&size), sizeof size)) {
-    if (size > kMaxFramePayload)
-      throw DecodeError("replay buffer file is corrupt: " + path.string());
-    std::vector<std::byte> payload(size);
-    if (!in.read(reinterpret_cast<char*>(payload.data()), static_cast<std::streamsize>(size))) {
-      throw DecodeError("replay buffer file is truncated: " + path.string());
-    }
-    buffer.add(decode_game(payload));
-    ++loaded;
+  const ReplayFileReport report =
+      read_replay_file(in, rules, [&](GameHistory game) { buffer.add(std::move(game)); });
+  spdlog::info("replay buffer: resumed {} games", report.loaded);
+  if (report.skipped > 0) {
+    spdlog::warn("replay buffer: skipped {} saved games that do not fit this run, e.g. {}",
+                 report.skipped, report.skip_reasons.front());
   }
-  return loaded;
+  if (!report.damage.empty()) {
+    // The games before the damage are in the buffer; the file is kept, since the next save
+    // would overwrite it.
+    spdlog::error(
+        "{}: {}; resuming with the {} games read before the damage; the file is kept as {}",
+        path.string(), report.damage, report.loaded, move_aside(path).string());
+  }
+}
+
+// The largest payload of each request the replay buffer serves.
+FrameLimits replay_limits(const GameRecordRules& rules, const Config& config) {
+  const std::size_t B = static_cast<std::size_t>(config.batch_size);
+  const std::size_t K = static_cast<std::size_t>(config.replay.targets.num_unroll_steps);
+  return FrameLimits()
+      .allow(MessageType::kGame, max_game_payload(rules))
+      .allow(MessageType::kBatchRequest, 8)
+      .allow(MessageType::kPriorities, 4 + (8 + 8 * B) + (8 + 4 * B) + (8 + 4 * B * (K + 1)));
 }
 
 }  // namespace
@@ -62,32 +76,35 @@ int run_replay_role(const RoleContext& context) {
   ReplayParams params = config.replay;
   if (params.augment_symmetries) params.symmetries = make_game(config.game_name)->symmetries();
   ReplayBuffer buffer(std::move(params));
+  const GameRecordRules rules{game_spec(config.game_name), config.self_play.max_moves};
   const std::filesystem::path file = context.run_dir / run_files::kReplayBuffer;
-  if (std::filesystem::exists(file)) {
-    try {
-      spdlog::info("replay buffer: resumed {} games", load_buffer(buffer, file));
-    } catch (const DecodeError& error) {
-      // The games before the damage are in the buffer; the file is kept, since the save at
-      // the end would overwrite it.
-      spdlog::error("{}; resuming with the {} games read before the damage; the file is kept as {}",
-                    error.what(), buffer.num_games(), move_aside(file).string());
-    }
-  }
+  if (std::filesystem::exists(file)) load_buffer(buffer, file, rules);
   std::mt19937_64 rng(config.seed ^ 0xB0FFE4ull);
   std::int64_t played_steps = buffer.num_positions();
 
   boost::asio::io_context io;
-  const FrameServer::Handler handler = [&](const Frame& frame) -> std::optional<Reply> {
+  const FrameServer::Handler handler = [&](const Frame& frame,
+                                           const Peer& peer) -> std::optional<Reply> {
     switch (frame.type) {
       case MessageType::kGame: {
+        require_role(peer, PeerRole::kSelfPlay, "games");
         GameHistory game = decode_game(frame.payload);
+        try {
+          check_game_record(game, rules);
+        } catch (const InvalidGameRecord& error) {
+          throw DecodeError(error.what());
+        }
         played_steps += game.num_moves();
         buffer.add(std::move(game));
         return Reply{MessageType::kGame, encode_int(buffer.total_games_added())};
       }
       case MessageType::kBatchRequest: {
+        require_role(peer, PeerRole::kTrainer, "batch requests");
         const std::int64_t size = decode_int(frame.payload);
-        if (size < 1 || size > (1 << 20)) throw DecodeError("bad batch size");
+        if (size < 1 || size > config.batch_size) {
+          throw DecodeError("a batch of " + std::to_string(size) + " samples; this run's is " +
+                            std::to_string(config.batch_size));
+        }
         BatchReply reply;
         reply.played_games = buffer.total_games_added();
         reply.played_steps = played_steps;
@@ -96,7 +113,12 @@ int run_replay_role(const RoleContext& context) {
         return Reply{MessageType::kBatch, encode_batch_reply(reply)};
       }
       case MessageType::kPriorities: {
+        require_role(peer, PeerRole::kTrainer, "priorities");
         const PriorityUpdate update = decode_priorities(frame.payload);
+        if (update.num_unroll_steps != config.replay.targets.num_unroll_steps ||
+            update.positions.size() > static_cast<std::size_t>(config.batch_size)) {
+          throw DecodeError("priorities for another unroll length or batch size than the run's");
+        }
         buffer.update_priorities(update.positions, update.errors, update.num_unroll_steps);
         return Reply{MessageType::kPriorities, encode_int(0)};
       }
@@ -105,15 +127,29 @@ int run_replay_role(const RoleContext& context) {
                           std::to_string(static_cast<int>(frame.type)));
     }
   };
+  FrameServerOptions options;
+  options.name = "replay buffer";
+  options.limits = replay_limits(rules, config);
   const auto servers =
-      serve(io, context.replay_address,
-            context.listen.empty() ? "" : tcp_addresses(context.listen).second, handler);
+      serve(io, context, context.replay_address,
+            context.listen.empty() ? "" : tcp_addresses(context.listen).second, handler, options);
 
   // Saved every minute too, so that a replay buffer that crashed and is restarted loses at most
   // a minute of games.
-  run_until_stopped(io, *context.stop, {kSavePeriod, [&] { save_buffer(buffer, file); }});
-  save_buffer(buffer, file);
-  spdlog::info("replay buffer: saved {} games", buffer.num_games());
+  long refusals_reported = 0;
+  const auto periodic = [&] {
+    save_buffer(buffer, file);
+    if (const long refused = new_refusals(servers, refusals_reported); refused > 0) {
+      spdlog::warn("replay buffer: refused {} connections or messages in the last minute", refused);
+    }
+  };
+  run_until_stopped(io, *context.stop, {kSavePeriod, periodic});
+  if (save_buffer(buffer, file)) {
+    spdlog::info("replay buffer: saved {} games", buffer.num_games());
+  } else {
+    spdlog::error("replay buffer: {} games not saved; {} keeps those of its last save",
+                  buffer.num_games(), file.string());
+  }
   return 0;
 }
 

@@ -7,27 +7,35 @@
 #include <functional>
 #include <stdexcept>
 
+#include "muzero/runtime/run_secrets.h"
+
 namespace muzero {
 namespace {
 
 std::atomic<bool> stop_flag{false};
+std::atomic<int> stop_signals{0};
 
 extern "C" void on_stop_signal(int) {
   stop_flag.store(true);
+  stop_signals.fetch_add(1);
 }
 
 std::string socket_address(const std::filesystem::path& run_dir, const char* name) {
-  const std::filesystem::path path = std::filesystem::absolute(run_dir) / name;
-  if (path.string().size() < 100) return "unix:" + path.string();
-  // Unix socket paths are limited to 107 bytes: fall back to a short name unique to the run.
-  const std::size_t hash = std::hash<std::string>{}(path.string());
-  return "unix:/tmp/muzero-" + std::to_string(hash) + "-" + name;
+  return "unix:" + (socket_directory(run_dir) / name).string();
 }
 
 }  // namespace
 
+std::filesystem::path socket_directory(const std::filesystem::path& run_dir) {
+  const std::filesystem::path inside = std::filesystem::absolute(run_dir) / "sockets";
+  // Unix socket paths are limited to 107 bytes, names included.
+  if (inside.string().size() < 90) return inside;
+  const std::size_t hash = std::hash<std::string>{}(inside.string());
+  return "/tmp/muzero-" + std::to_string(getuid()) + "-" + std::to_string(hash);
+}
+
 RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
-                              int worker_id, const std::atomic<bool>* stop) {
+                              int worker_id, const std::atomic<bool>* stop, bool with_token) {
   RoleContext context;
   context.config = config;
   context.run_dir = run_dir;
@@ -35,6 +43,7 @@ RoleContext make_role_context(const Config& config, const std::filesystem::path&
   context.replay_address = socket_address(run_dir, run_files::kReplaySocket);
   context.worker_id = worker_id;
   context.stop = stop;
+  if (with_token) context.token = load_run_token(run_dir);
   return context;
 }
 
@@ -51,6 +60,10 @@ std::pair<std::string, std::string> tcp_addresses(const std::string& host_port) 
   const std::string host = host_port.substr(0, colon);
   return {"tcp:" + host + ":" + std::to_string(port),
           "tcp:" + host + ":" + std::to_string(port + 1)};
+}
+
+int stop_signals_received() {
+  return stop_signals.load();
 }
 
 const std::atomic<bool>& install_stop_signals(pid_t parent_pid) {

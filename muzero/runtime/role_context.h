@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "muzero/config.h"
+#include "muzero/ipc/connection.h"
+#include "muzero/ipc/run_token.h"
 
 namespace muzero {
 
@@ -21,6 +23,12 @@ struct RoleContext {
   std::uint64_t seed_salt = 0;  // changes when a crashed worker is restarted
   std::string listen;  // HOST:PORT: servers also listen on TCP (storage PORT, replay PORT+1)
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT / SIGTERM
+  RunToken token;                           // the run's secret (run_secrets.h)
+
+  // How a process of this role connects to the run's servers.
+  ConnectionOptions connection(PeerRole role) const {
+    return {token, role, std::chrono::seconds(60), std::chrono::seconds(120), stop};
+  }
 };
 
 // Files of a run directory.
@@ -29,13 +37,21 @@ inline constexpr const char* kConfig = "config.yaml";
 inline constexpr const char* kCheckpoint = "checkpoint.pt";
 inline constexpr const char* kReplayBuffer = "replay_buffer.bin";
 inline constexpr const char* kCounters = "counters.txt";
+inline constexpr const char* kToken = "token";
+inline constexpr const char* kTlsCertificate = "tls.crt";
+inline constexpr const char* kTlsKey = "tls.key";
 inline constexpr const char* kStorageSocket = "storage.sock";
 inline constexpr const char* kReplaySocket = "replay.sock";
 }  // namespace run_files
 
-// Unix socket addresses inside the run directory (or under /tmp when that path is too long).
+// Where the run's Unix sockets live: RUN_DIR/sockets, or /tmp/muzero-UID-HASH when that path
+// would be too long for a socket address. Private (0700): run_secrets.h makes it so.
+std::filesystem::path socket_directory(const std::filesystem::path& run_dir);
+
+// Unix socket addresses in socket_directory(run_dir) and the run's token (throws TokenError if
+// `with_token` and it cannot be read).
 RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
-                              int worker_id, const std::atomic<bool>* stop);
+                              int worker_id, const std::atomic<bool>* stop, bool with_token = true);
 
 // The TCP addresses of storage (PORT) and the replay buffer (PORT + 1) for "HOST:PORT".
 // Throws std::invalid_argument for a malformed value.
@@ -45,5 +61,7 @@ std::pair<std::string, std::string> tcp_addresses(const std::string& host_port);
 // and for `muzero worker`; SIGTERM only for a child of the supervisor (`parent_pid` > 0), which
 // also gets SIGTERM when its parent dies, and stops at once if that already happened.
 const std::atomic<bool>& install_stop_signals(pid_t parent_pid = 0);
+// How many SIGINT / SIGTERM this process has received (a second one means "now").
+int stop_signals_received();
 
 }  // namespace muzero

@@ -13,9 +13,8 @@ Frame expect(Frame frame, MessageType type) {
 
 }  // namespace
 
-StorageClient::StorageClient(const std::string& address, const std::atomic<bool>* stop,
-                             std::chrono::milliseconds timeout)
-    : connection_(address, timeout, stop) {}
+StorageClient::StorageClient(const std::string& address, ConnectionOptions options)
+    : connection_(address, std::move(options)) {}
 
 std::map<std::string, double> StorageClient::update(const std::vector<CounterUpdate>& updates) {
   return decode_counters(

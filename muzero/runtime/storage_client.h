@@ -12,9 +12,8 @@ namespace muzero {
 
 class StorageClient {
  public:
-  // Retries connecting for `timeout` (the server may still be starting) unless `*stop`.
-  StorageClient(const std::string& address, const std::atomic<bool>* stop,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Retries connecting for options.connect_timeout (the server may still be starting).
+  StorageClient(const std::string& address, ConnectionOptions options);
 
   // Applies the updates and returns every counter.
   std::map<std::string, double> update(const std::vector<CounterUpdate>& updates);

@@ -3,16 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <cmath>
 #include <fstream>
-#include <sstream>
 
+#include "games/registry.h"
+#include "models/network.h"
 #include "muzero/ipc/connection.h"
+#include "muzero/ipc/counters.h"
 #include "muzero/ipc/frame_server.h"
 #include "muzero/ipc/messages.h"
 #include "muzero/metrics/metrics_log.h"
+#include "muzero/persist/atomic_file.h"
+#include "muzero/persist/counters_file.h"
 #include "muzero/run_directory.h"
-#include "muzero/runtime/counters.h"
 #include "muzero/runtime/io_loop.h"
 #include "muzero/runtime/roles.h"
 #include "muzero/runtime/storage_client.h"
@@ -23,37 +25,33 @@ namespace {
 
 constexpr auto kMetricsPeriod = std::chrono::seconds(2);
 
-void save_counters(const std::filesystem::path& path, const std::map<std::string, double>& all) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out.precision(17);
-    for (const auto& [name, value] : all) out << name << ' ' << value << '\n';
-  }
-  std::filesystem::rename(temporary, path);
-}
-
-// Reads "NAME VALUE" lines. A damaged file (a line that is not one, or a value that is not a
-// number) is reported and kept aside, since the run rewrites it; the counters read before the
-// damage carry on, the rest start from 0.
+// A damaged file (a line that is not one, or a value that is not finite) is reported and kept
+// aside, since the run rewrites it; the counters read before the damage carry on, the rest start
+// from 0. Lines naming no counter of this version are skipped.
 void load_counters(const std::filesystem::path& path, SharedStorage& storage) {
   std::ifstream in(path);
   if (!in) return;  // a new run
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // a blank line
-    std::istringstream fields(line);
-    std::string name, rest;
-    double value = 0;
-    if (!(fields >> name >> value) || (fields >> rest) || !std::isfinite(value)) {
-      spdlog::error(
-          "{}:{}: not a counter line ('{}'); the counters after it start from 0; the "
-          "file is kept as {}",
-          path.string(), number, line, move_aside(path).string());
-      return;
-    }
-    storage.set_counter(name, value);
+  const CountersFileReport report = read_counters_file(in);
+  for (const auto& [name, value] : report.counters) storage.set_counter(name, value);
+  if (report.unknown > 0) {
+    spdlog::warn("{}: skipped {} lines naming no counter of this version", path.string(),
+                 report.unknown);
   }
+  if (!report.damage.empty()) {
+    spdlog::error("{}:{}; the counters after it start from 0; the file is kept as {}",
+                  path.string(), report.damage, move_aside(path).string());
+  }
+}
+
+// The largest payload of each request storage serves. Weights are the serialized network of the
+// run (their size varies a little with the archive's layout, hence the margin).
+FrameLimits storage_limits(std::size_t weights_bytes) {
+  const std::size_t stats = 8 + counters::rules().size() * (8 + 64 + 1 + 8);
+  return FrameLimits()
+      .allow(MessageType::kConfig, 0)
+      .allow(MessageType::kWeights, 16 + 8 + 2 * weights_bytes + (64 << 10))
+      .allow(MessageType::kWeightsRequest, 8)
+      .allow(MessageType::kStats, stats);
 }
 
 void log_metrics(MetricsLog& log, const SharedStorage& storage) {
@@ -89,6 +87,9 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage) {
                     {"1.Total_reward/4.MuZero_reward", get(counters::kTestMuZeroReward)},
                     {"1.Total_reward/5.Opponent_reward", get(counters::kTestOpponentReward)}});
   }
+  if (get(counters::kRefusedByStorage) > 0) {
+    scalars.push_back({"2.Workers/7.Refused_by_storage", get(counters::kRefusedByStorage)});
+  }
   if (get(counters::kInferenceCalls) > 0) {
     scalars.push_back({"4.Performance/Mean_inference_batch",
                        get(counters::kInferences) / get(counters::kInferenceCalls)});
@@ -99,6 +100,11 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage) {
 }  // namespace
 
 int run_storage_role(const RoleContext& context) {
+  const Config& config = context.config;
+  // A network of the run's architecture, to check that weights sent here load into it and are
+  // finite before any player receives them.
+  const GameSpec game = game_spec(config.game_name);
+  auto scratch = make_network(config.network, game.observation_shape, game.action_space_size);
   SharedStorage storage;
   const std::filesystem::path counters_file = context.run_dir / run_files::kCounters;
   load_counters(counters_file, storage);  // resuming or restarted: carry on counting
@@ -110,7 +116,8 @@ int run_storage_role(const RoleContext& context) {
 
   boost::asio::io_context io;
   const std::string config_yaml = config_to_yaml(context.config);
-  const FrameServer::Handler handler = [&](const Frame& frame) -> std::optional<Reply> {
+  const FrameServer::Handler handler = [&](const Frame& frame,
+                                           const Peer& peer) -> std::optional<Reply> {
     switch (frame.type) {
       case MessageType::kConfig: {
         PayloadWriter w;
@@ -118,8 +125,10 @@ int run_storage_role(const RoleContext& context) {
         return Reply{MessageType::kConfig, std::move(w.bytes())};
       }
       case MessageType::kWeights: {
+        require_role(peer, PeerRole::kTrainer, "weights");
         WeightsMessage weights = decode_weights(frame.payload);
         if (weights.blob.empty()) throw DecodeError("empty weights");
+        deserialize_weights(*scratch, weights.blob);  // throws what does not fit or is not finite
         training_step_of_weights = weights.training_step;
         const std::int64_t version = storage.publish_weights(std::move(weights.blob));
         storage.set_counter(counters::kWeightsVersion, static_cast<double>(version));
@@ -133,7 +142,13 @@ int run_storage_role(const RoleContext& context) {
         return Reply{MessageType::kWeights, encode_weights(reply)};
       }
       case MessageType::kStats: {
-        for (const CounterUpdate& u : decode_counter_updates(frame.payload)) {
+        const std::vector<CounterUpdate> updates = decode_counter_updates(frame.payload);
+        for (const CounterUpdate& u : updates) {
+          if (auto refused = counters::refusal(u.name, u.add, u.value, peer.role)) {
+            throw DecodeError("counters: " + *refused);
+          }
+        }
+        for (const CounterUpdate& u : updates) {
           if (u.add) {
             storage.add_to_counter(u.name, u.value);
           } else {
@@ -147,13 +162,24 @@ int run_storage_role(const RoleContext& context) {
                           std::to_string(static_cast<int>(frame.type)));
     }
   };
+  FrameServerOptions options;
+  options.name = "storage";
+  options.limits = storage_limits(serialize_weights(*scratch).size());
   const auto servers =
-      serve(io, context.storage_address,
-            context.listen.empty() ? "" : tcp_addresses(context.listen).first, handler);
+      serve(io, context, context.storage_address,
+            context.listen.empty() ? "" : tcp_addresses(context.listen).first, handler, options);
 
+  long refusals_reported = 0;
   const auto write_state = [&] {
+    if (const long refused = new_refusals(servers, refusals_reported); refused > 0) {
+      storage.add_to_counter(counters::kRefusedByStorage, static_cast<double>(refused));
+    }
     log_metrics(metrics, storage);
-    save_counters(counters_file, storage.counters());
+    try {
+      write_counters_file(counters_file, storage.counters());
+    } catch (const FileWriteError& error) {
+      spdlog::error("storage: {}", error.what());  // the previous counters stay on disk
+    }
   };
   run_until_stopped(io, *context.stop, {kMetricsPeriod, write_state});
   write_state();

@@ -9,13 +9,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "muzero/ipc/counters.h"
+#include "muzero/persist/counters_file.h"
 #include "muzero/runtime/child_process.h"
-#include "muzero/runtime/counters.h"
 #include "muzero/runtime/restart_policy.h"
 #include "muzero/runtime/role_context.h"
 #include "muzero/runtime/storage_client.h"
@@ -27,6 +29,8 @@ using Clock = std::chrono::steady_clock;
 
 // Processes that fail this soon after the replay buffer or storage did lost their connection.
 constexpr auto kCollateralFailure = std::chrono::seconds(10);
+// How long a stopping process has to save its state before it is killed.
+constexpr auto kStopDeadline = std::chrono::seconds(20);
 
 struct Child {
   std::string role;
@@ -79,6 +83,7 @@ class Supervisor {
     summary_.interrupted = stop.load();
     report(true);
     shutdown();
+    summarize_saved_counters();
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary_;
   }
@@ -187,27 +192,35 @@ class Supervisor {
     peak = std::max(peak, mib);
   }
 
+  // SIGTERM to the children of `roles` (and SIGCONT, so that one frozen with SIGSTOP wakes up to
+  // save), then SIGKILL to any still running after kStopDeadline or at a second Ctrl-C: the run
+  // ends within seconds whatever a child does.
   void stop_children(const std::vector<std::string>& roles) {
+    const auto selected = [&](const Child& child) {
+      return child.running() && std::find(roles.begin(), roles.end(), child.role) != roles.end();
+    };
     for (Child& child : children_) {
-      if (child.running() && std::find(roles.begin(), roles.end(), child.role) != roles.end()) {
-        kill(child.pid, SIGTERM);
-      }
+      if (!selected(child)) continue;
+      kill(child.pid, SIGTERM);
+      kill(child.pid, SIGCONT);
     }
-    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    const auto deadline = Clock::now() + kStopDeadline;
+    bool told = false;
     while (true) {
       reap(/*stopping=*/true);
-      bool any = false;
-      for (const Child& child : children_) {
-        any |= child.running() && std::find(roles.begin(), roles.end(), child.role) != roles.end();
-      }
-      if (!any) return;
-      if (Clock::now() > deadline) {
+      if (std::none_of(children_.begin(), children_.end(), selected)) return;
+      const bool again = stop_signals_received() >= 2;
+      if (Clock::now() > deadline || again) {
         for (Child& child : children_) {
-          if (child.running()) {
-            spdlog::warn("{} did not stop in time; killing it", child.name());
-            kill(child.pid, SIGKILL);
-          }
+          if (!selected(child)) continue;
+          spdlog::warn("{} did not stop {}; killing it", child.name(),
+                       again ? "before the second interrupt" : "in time");
+          kill(child.pid, SIGKILL);
         }
+      } else if (!told && Clock::now() > deadline - kStopDeadline + std::chrono::seconds(2)) {
+        told = true;
+        spdlog::info("waiting up to {} s for the processes to save (Ctrl-C again to kill them)",
+                     std::chrono::duration_cast<std::chrono::seconds>(kStopDeadline).count());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -221,6 +234,18 @@ class Supervisor {
     stop_children({"replay", "storage"});
   }
 
+  // The counters storage saved as it stopped: the run's final figures, also when the status
+  // line could not read them (a storage that did not answer).
+  void summarize_saved_counters() {
+    std::ifstream in(run_dir_ / run_files::kCounters);
+    if (!in) return;
+    const auto c = read_counters_file(in).counters;
+    summary_.training_steps = static_cast<long>(counter(c, counters::kTrainingStep));
+    summary_.played_games = static_cast<long>(counter(c, counters::kPlayedGames));
+    summary_.played_steps = static_cast<long>(counter(c, counters::kPlayedSteps));
+    summary_.last_test_reward = counter(c, counters::kTestMuZeroReward);
+  }
+
   void report(bool force) {
     const auto now = Clock::now();
     const bool interactive = isatty(STDERR_FILENO) != 0;
@@ -231,8 +256,12 @@ class Supervisor {
     std::map<std::string, double> c;
     try {
       if (!storage_)
-        storage_ = std::make_unique<StorageClient>(context_.storage_address, nullptr,
-                                                   std::chrono::milliseconds(200));
+        // Short deadlines: the status line must never hold up the supervisor, whatever
+        // storage does (a storage stopped with SIGSTOP answers nothing).
+        storage_ = std::make_unique<StorageClient>(
+            context_.storage_address,
+            ConnectionOptions{context_.token, PeerRole::kSupervisor, std::chrono::milliseconds(200),
+                              std::chrono::seconds(2), nullptr});
       c = storage_->update({});
     } catch (const std::exception&) {
       storage_.reset();

@@ -8,7 +8,7 @@
 
 #include "games/registry.h"
 #include "models/device.h"
-#include "muzero/runtime/counters.h"
+#include "muzero/ipc/counters.h"
 #include "muzero/runtime/roles.h"
 #include "muzero/runtime/storage_client.h"
 #include "trainer/trainer.h"
@@ -36,6 +36,10 @@ struct PhaseTimes {
   }
 };
 
+// How often in a row the trainer may go back to its checkpoint without saving a new one before
+// it gives up: training that diverges again at once will not be fixed by more tries.
+constexpr int kMaxReturnsWithoutProgress = 5;
+
 // A copy of the checkpoint at this step under checkpoints/, for evaluating the run's history.
 void keep_checkpoint(const Trainer& trainer, const std::filesystem::path& run_dir,
                      const std::string& config_yaml) {
@@ -45,15 +49,24 @@ void keep_checkpoint(const Trainer& trainer, const std::filesystem::path& run_di
   trainer.save_checkpoint((folder / name).string(), config_yaml);
 }
 
+// Which positions a batch holds, for the log: "game 12 position 3, ...".
+std::string describe_positions(const Batch& batch) {
+  std::string text;
+  for (std::size_t i = 0; i < batch.positions.size() && i < 8; ++i) {
+    text += (i == 0 ? "" : ", ") + fmt::format("game {} position {}", batch.positions[i].game_id,
+                                               batch.positions[i].position);
+  }
+  return batch.positions.size() > 8 ? text + ", ..." : text;
+}
+
 }  // namespace
 
 int run_trainer_role(const RoleContext& context) {
   const Config& config = context.config;
   torch::manual_seed(config.seed);
   const torch::Device device = select_device(config.device);
-  auto probe = make_game(config.game_name);
-  auto network =
-      make_network(config.network, probe->observation_shape(), probe->action_space_size());
+  const GameSpec game = game_spec(config.game_name);
+  auto network = make_network(config.network, game.observation_shape, game.action_space_size);
   Trainer trainer(network, config.train, device);
   const std::filesystem::path checkpoint = context.run_dir / run_files::kCheckpoint;
   const std::string config_yaml = config_to_yaml(config);
@@ -66,12 +79,40 @@ int run_trainer_role(const RoleContext& context) {
     }
     spdlog::info("trainer: resumed from step {}", trainer.steps());
   }
-  auto save = [&] { trainer.save_checkpoint(checkpoint.string(), config_yaml); };
+  // Saving never destroys the last good checkpoint: a full disk or weights that are not finite
+  // leave the file as it was, and the error is logged.
+  int returns_without_progress = 0;
+  auto save = [&]() -> bool {
+    try {
+      trainer.save_checkpoint(checkpoint.string(), config_yaml);
+      returns_without_progress = 0;
+      return true;
+    } catch (const std::exception& error) {  // FileWriteError, CheckpointError
+      spdlog::error("trainer: {}", error.what());
+      return false;
+    }
+  };
+  // The last good state: the checkpoint on disk, which never holds weights that are not finite.
+  auto go_back = [&](const std::string& why) {
+    if (++returns_without_progress > kMaxReturnsWithoutProgress) {
+      throw std::runtime_error("trainer: " + why + ", " +
+                               std::to_string(kMaxReturnsWithoutProgress) +
+                               " times since the last save: training diverges (try a lower "
+                               "training.lr_init)");
+    }
+    trainer.load_checkpoint(checkpoint.string());
+    spdlog::error("trainer: {}; went back to the checkpoint of step {}", why, trainer.steps());
+  };
+  if (!std::filesystem::exists(checkpoint) && !save()) {
+    throw std::runtime_error("trainer: cannot write the first checkpoint");
+  }
+  double skipped_batches = 0;  // not yet reported to storage
+  bool final_save_tried = false;
 
   try {
-    StorageClient storage(context.storage_address, context.stop);
-    Connection batches(context.replay_address, std::chrono::seconds(60), context.stop);
-    Connection priorities(context.replay_address, std::chrono::seconds(60), context.stop);
+    StorageClient storage(context.storage_address, context.connection(PeerRole::kTrainer));
+    Connection batches(context.replay_address, context.connection(PeerRole::kTrainer));
+    Connection priorities(context.replay_address, context.connection(PeerRole::kTrainer));
     storage.publish_weights(serialize_weights(*network), trainer.steps());
     batches.send(MessageType::kBatchRequest, encode_int(config.batch_size));  // prefetch
     auto last_save = std::chrono::steady_clock::now();
@@ -86,6 +127,10 @@ int run_trainer_role(const RoleContext& context) {
       std::vector<CounterUpdate> updates{
           {counters::kTrainingStep, false, static_cast<double>(trainer.steps())},
           {counters::kBufferReady, false, buffer_ready ? 1.0 : 0.0}};
+      if (skipped_batches > 0) {
+        updates.push_back({counters::kSkippedBatches, true, skipped_batches});
+        skipped_batches = 0;
+      }
       if (trainer.steps() % kStatsInterval == 0 && trainer.steps() > 0) {
         updates.insert(updates.end(), {{counters::kTotalLoss, false, last.total_loss},
                                        {counters::kValueLoss, false, last.value_loss},
@@ -118,6 +163,16 @@ int run_trainer_role(const RoleContext& context) {
         continue;
       }
       last = times.measure(times.gradient, [&] { return trainer.train_step(reply.batch); });
+      if (last.skipped) {
+        ++skipped_batches;
+        if (!all_finite(*network)) {
+          go_back("the weights are no longer finite (a step before made them so)");
+        } else {
+          spdlog::error("trainer: skipped a batch whose loss is not finite ({})",
+                        describe_positions(reply.batch));
+        }
+        continue;
+      }
       // Priorities go out without waiting: the reply to the previous ones is read just before,
       // so the replay buffer updates them while the next gradient step runs.
       times.measure(times.priorities, [&] {
@@ -128,12 +183,20 @@ int run_trainer_role(const RoleContext& context) {
         priorities_pending = true;
       });
       if (trainer.steps() % config.checkpoint_interval == 0) {
+        if (!all_finite(*network)) {
+          go_back("the weights are no longer finite after step " + std::to_string(trainer.steps()));
+          continue;
+        }
         times.measure(times.storage, [&] {
           storage.publish_weights(serialize_weights(*network), trainer.steps());
         });
       }
       if (config.keep_checkpoint_every > 0 && trainer.steps() % config.keep_checkpoint_every == 0) {
-        keep_checkpoint(trainer, context.run_dir, config_yaml);
+        try {
+          keep_checkpoint(trainer, context.run_dir, config_yaml);
+        } catch (const std::exception& error) {
+          spdlog::error("trainer: {}", error.what());
+        }
       }
       if (std::chrono::steady_clock::now() - last_save > kCheckpointPeriod) {
         save();
@@ -145,14 +208,16 @@ int run_trainer_role(const RoleContext& context) {
         "trainer: time in gradient steps {:.1f} s, waiting for batches {:.1f} s, for self-play "
         "(ratio) {:.1f} s, storage {:.1f} s, priorities {:.1f} s",
         times.gradient, times.batches, times.ratio, times.storage, times.priorities);
-    save();
+    final_save_tried = true;
+    const bool saved = save();
     storage.publish_weights(serialize_weights(*network), trainer.steps());
+    if (!saved) throw std::runtime_error("trainer: the final checkpoint was not saved");
     const bool done = trainer.steps() >= config.training_steps;
     storage.update({{counters::kTrainingStep, false, static_cast<double>(trainer.steps())},
                     {counters::kTrainingDone, false, done ? 1.0 : 0.0}});
   } catch (const std::exception& error) {
     // Storage or the buffer went away (a shutdown, or a crash): keep what was learned.
-    save();
+    if (!final_save_tried) save();
     if (context.stop->load()) return 0;
     throw;
   }

@@ -1,11 +1,19 @@
 #pragma once
-// Names of the counters kept by shared storage.
+// The counters kept by shared storage, and who may change each: a kStats update naming another
+// counter, or one owned by another role, or with a value that is not finite, is refused whole.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "muzero/ipc/peer_role.h"
+
 namespace muzero::counters {
 
 inline constexpr const char* kTrainingStep = "training_step";
 inline constexpr const char* kPlayedGames = "played_games";
 inline constexpr const char* kPlayedSteps = "played_steps";
-inline constexpr const char* kWeightsVersion = "weights_version";
+inline constexpr const char* kWeightsVersion = "weights_version";  // storage's own
 inline constexpr const char* kTrainingDone = "training_done";
 inline constexpr const char* kBufferReady = "buffer_ready";  // the replay buffer serves batches
 inline constexpr const char* kTotalLoss = "total_loss";
@@ -15,6 +23,7 @@ inline constexpr const char* kPolicyLoss = "policy_loss";
 inline constexpr const char* kConsistencyLoss = "consistency_loss";
 inline constexpr const char* kLookaheadLoss = "lookahead_loss";
 inline constexpr const char* kLearningRate = "learning_rate";
+inline constexpr const char* kSkippedBatches = "skipped_batches";  // non-finite losses
 inline constexpr const char* kTestReward = "test_reward";
 inline constexpr const char* kTestMeanValue = "test_mean_value";
 inline constexpr const char* kTestEpisodeLength = "test_episode_length";
@@ -24,5 +33,20 @@ inline constexpr const char* kTestRounds = "test_rounds";
 inline constexpr const char* kInferenceCalls = "inference_calls";
 inline constexpr const char* kInferences = "inferences";
 inline constexpr const char* kSelfPlayWeightsVersion = "self_play_weights_version";
+// Counted by storage itself: connections and messages it refused.
+inline constexpr const char* kRefusedByStorage = "refused_by_storage";
+
+struct Rule {
+  std::string_view name;
+  std::optional<PeerRole> writer;  // nullopt: kept by storage itself, written by nobody else
+  bool additive;                   // updated by adding a delta >= 0, else set to a value
+};
+
+std::span<const Rule> rules();
+const Rule* find_rule(std::string_view name);
+
+// Why `writer` may not apply this update, or nullopt when it may.
+std::optional<std::string> refusal(std::string_view name, bool add, double value,
+                                   PeerRole writer);
 
 }  // namespace muzero::counters

@@ -1,0 +1,144 @@
+#include "tests/fuzz/fuzz_targets.h"
+
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "muzero/ipc/counters.h"
+#include "muzero/ipc/frame.h"
+#include "muzero/ipc/handshake.h"
+#include "muzero/ipc/messages.h"
+#include "muzero/ipc/run_token.h"
+#include "muzero/persist/counters_file.h"
+#include "muzero/persist/replay_file.h"
+#include "replay_buffer/replay_buffer.h"
+
+namespace muzero::fuzz {
+namespace {
+
+std::span<const std::byte> bytes(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const std::byte*>(data), size};
+}
+
+// A small two-player game like TicTacToe's records (3 values per observation, 4 actions), so
+// that inputs can fit it.
+const GameRecordRules kRules{{"fuzz", {1, 1, 3}, 4, 2}, 8};
+
+// What the replay buffer does with what it accepts: stores it, samples and updates priorities.
+void store_and_sample(std::vector<GameHistory>& games) {
+  ReplayParams params;
+  params.window_size = 4;
+  params.targets.num_unroll_steps = 2;
+  params.targets.td_steps = 3;
+  params.lookahead_rewards = true;
+  params.next_observations = true;
+  ReplayBuffer buffer(params);
+  for (GameHistory& game : games) buffer.add(std::move(game));
+  if (buffer.num_games() == 0) return;
+  std::mt19937_64 rng(1);
+  const Batch batch = buffer.sample(3, rng);
+  buffer.update_priorities(batch.positions, std::vector<float>(batch.positions.size() * 3, 0.5f),
+                           2);
+}
+
+}  // namespace
+
+int frame(const std::uint8_t* data, std::size_t size) {
+  FrameDecoder decoder(FrameLimits::any(1 << 16));
+  try {
+    for (std::size_t at = 0; at < size;) {
+      const std::size_t piece = std::min<std::size_t>(size - at, 1 + data[at] % 64);
+      decoder.feed(bytes(data + at, piece));
+      at += piece;
+      while (decoder.next()) {
+      }
+    }
+  } catch (const DecodeError&) {
+  }
+  return 0;
+}
+
+int messages(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const auto payload = bytes(data + 1, size - 1);
+  try {
+    switch (data[0] % 7) {
+      case 0: {
+        GameHistory game = decode_game(payload);
+        check_game_record(game, kRules);
+        std::vector<GameHistory> games{std::move(game)};
+        store_and_sample(games);
+        break;
+      }
+      case 1:
+        decode_batch_reply(payload);
+        break;
+      case 2:
+        decode_priorities(payload);
+        break;
+      case 3:
+        decode_weights(payload);
+        break;
+      case 4:
+        for (const CounterUpdate& u : decode_counter_updates(payload)) {
+          counters::refusal(u.name, u.add, u.value, PeerRole::kSelfPlay);
+        }
+        break;
+      case 5:
+        decode_counters(payload);
+        break;
+      default:
+        decode_int(payload);
+    }
+  } catch (const DecodeError&) {
+  } catch (const InvalidGameRecord&) {
+  }
+  return 0;
+}
+
+int handshake(const std::uint8_t* data, std::size_t size) {
+  const auto payload = bytes(data, size);
+  Secret secret;
+  secret.fill(42);
+  const Nonce nonce{};
+  try {
+    const AuthRequest request = decode_auth_request(payload);
+    // Forging a proof from nothing must not happen: a fuzzer that finds one found a hole.
+    if (proofs_equal(request.proof,
+                     client_proof(secret, nonce, request.client_nonce, request.role))) {
+      __builtin_trap();
+    }
+  } catch (const DecodeError&) {
+  }
+  try {
+    decode_hello(payload);
+  } catch (const DecodeError&) {
+  }
+  try {
+    decode_auth_reply(payload);
+  } catch (const DecodeError&) {
+  }
+  try {
+    RunToken::from_text(std::string(reinterpret_cast<const char*>(data), size));
+  } catch (const TokenError&) {
+  }
+  return 0;
+}
+
+int replay_file(const std::uint8_t* data, std::size_t size) {
+  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+  std::vector<GameHistory> games;
+  read_replay_file(in, kRules, [&](GameHistory game) {
+    if (games.size() < 16) games.push_back(std::move(game));
+  });
+  store_and_sample(games);
+  return 0;
+}
+
+int counters_file(const std::uint8_t* data, std::size_t size) {
+  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+  read_counters_file(in);
+  return 0;
+}
+
+}  // namespace muzero::fuzz

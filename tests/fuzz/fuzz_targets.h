@@ -1,0 +1,33 @@
+#pragma once
+// The fuzz targets: each takes any bytes and must neither crash nor read or write out of bounds,
+// whatever they are. libfuzzer_entry.cpp makes one a libFuzzer binary (scripts/fuzz.sh, clang);
+// corpus_runner.cpp runs the committed corpora through all of them in every build (ctest).
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace muzero::fuzz {
+
+// Frames: a decoder fed the bytes in pieces, its frames read until it refuses or runs dry.
+int frame(const std::uint8_t* data, std::size_t size);
+// Message payloads: the first byte picks the decoder, the rest is the payload; a decoded game is
+// checked against a run's rules and, when it fits, stored and sampled from.
+int messages(const std::uint8_t* data, std::size_t size);
+// The handshake's messages and the run token's text.
+int handshake(const std::uint8_t* data, std::size_t size);
+// The replay-buffer file loader, into a replay buffer that is then sampled from.
+int replay_file(const std::uint8_t* data, std::size_t size);
+// The counters file.
+int counters_file(const std::uint8_t* data, std::size_t size);
+
+struct Target {
+  std::string_view name;
+  int (*run)(const std::uint8_t*, std::size_t);
+};
+inline constexpr Target kTargets[] = {{"frame", frame},
+                                      {"messages", messages},
+                                      {"handshake", handshake},
+                                      {"replay_file", replay_file},
+                                      {"counters_file", counters_file}};
+
+}  // namespace muzero::fuzz
