@@ -513,7 +513,7 @@ Config parse_config(const std::string& text, const std::string& path,
     if (field == nullptr) throw ConfigError(where + ": " + unknown_key_message(section_name, key));
     apply(config, *field, value, where);
   }
-  if (config.opponent != "self" && make_game(config.game_name)->num_players() != 2) {
+  if (config.opponent != "self" && game_spec(config.game_name).num_players != 2) {
     throw ConfigError(path + ": test.opponent: '" + config.opponent +
                       "' needs a two-player game; " + config.game_name + " has one player");
   }

@@ -61,6 +61,9 @@ check "games reached the replay buffer" [ -s "$run/replay_buffer.bin" ]
 check "games were counted" [ "$(counter "$run" played_games)" -gt 0 ]
 check "workers used newer weights" [ "$(counter "$run" self_play_weights_version)" -gt 1 ]
 check "checkpoint written" [ -s "$run/checkpoint.pt" ]
+check "the run's token is private" [ "$(stat -c %a "$run/token")" = 600 ]
+check "so is its TLS key" [ "$(stat -c %a "$run/tls.key")" = 600 ]
+check "and the directory of its sockets" [ "$(stat -c %a "$run/sockets")" = 700 ]
 check "checkpoints kept every 25 steps" \
   [ "$(cd "$run/checkpoints" && echo *)" = "step-00000025.pt step-00000050.pt" ]
 check "TensorBoard events written" compgen -G "$run/events.out.tfevents.*"

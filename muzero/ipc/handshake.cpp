@@ -49,6 +49,17 @@ void expect_size(std::span<const std::byte> payload, std::size_t size, const cha
   }
 }
 
+std::vector<std::byte> encode_block(const std::array<std::uint8_t, 32>& block) {
+  std::vector<std::byte> out;
+  put(out, block);
+  return out;
+}
+
+std::array<std::uint8_t, 32> decode_block(std::span<const std::byte> payload, const char* what) {
+  expect_size(payload, 32, what);
+  return take<32>(payload, 0);
+}
+
 }  // namespace
 
 Nonce random_nonce() {
@@ -73,15 +84,13 @@ bool proofs_equal(const Proof& a, const Proof& b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// The hello and the reply are each one 32-byte value.
 std::vector<std::byte> encode_hello(const Nonce& server_nonce) {
-  std::vector<std::byte> out;
-  put(out, server_nonce);
-  return out;
+  return encode_block(server_nonce);
 }
 
 Nonce decode_hello(std::span<const std::byte> payload) {
-  expect_size(payload, kHelloSize, "a hello");
-  return take<sizeof(Nonce)>(payload, 0);
+  return decode_block(payload, "a hello");
 }
 
 std::vector<std::byte> encode_auth_request(const AuthRequest& request) {
@@ -103,14 +112,11 @@ AuthRequest decode_auth_request(std::span<const std::byte> payload) {
 }
 
 std::vector<std::byte> encode_auth_reply(const Proof& proof) {
-  std::vector<std::byte> out;
-  put(out, proof);
-  return out;
+  return encode_block(proof);
 }
 
 Proof decode_auth_reply(std::span<const std::byte> payload) {
-  expect_size(payload, kAuthReplySize, "an authentication reply");
-  return take<sizeof(Proof)>(payload, 0);
+  return decode_block(payload, "an authentication reply");
 }
 
 }  // namespace muzero

@@ -26,10 +26,9 @@ struct AuthRequest {
   Proof proof{};
 };
 
-// Payload sizes, which are also the frame limits while a connection is unauthenticated.
-constexpr std::size_t kHelloSize = sizeof(Nonce);
+// The size of kAuth's payload, the only frame a server reads before a peer is authenticated.
+// kHello's and kAuthOk's are 32 bytes.
 constexpr std::size_t kAuthRequestSize = 1 + sizeof(Nonce) + sizeof(Proof);
-constexpr std::size_t kAuthReplySize = sizeof(Proof);
 
 Nonce random_nonce();  // OpenSSL's RAND_bytes
 

@@ -35,7 +35,7 @@ std::filesystem::path socket_directory(const std::filesystem::path& run_dir) {
 }
 
 RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
-                              int worker_id, const std::atomic<bool>* stop, bool with_token) {
+                              int worker_id, const std::atomic<bool>* stop) {
   RoleContext context;
   context.config = config;
   context.run_dir = run_dir;
@@ -43,7 +43,7 @@ RoleContext make_role_context(const Config& config, const std::filesystem::path&
   context.replay_address = socket_address(run_dir, run_files::kReplaySocket);
   context.worker_id = worker_id;
   context.stop = stop;
-  if (with_token) context.token = load_run_token(run_dir);
+  context.token = load_run_token(run_dir);
   return context;
 }
 

@@ -49,9 +49,9 @@ inline constexpr const char* kReplaySocket = "replay.sock";
 std::filesystem::path socket_directory(const std::filesystem::path& run_dir);
 
 // Unix socket addresses in socket_directory(run_dir) and the run's token (throws TokenError if
-// `with_token` and it cannot be read).
+// it cannot be read).
 RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
-                              int worker_id, const std::atomic<bool>* stop, bool with_token = true);
+                              int worker_id, const std::atomic<bool>* stop);
 
 // The TCP addresses of storage (PORT) and the replay buffer (PORT + 1) for "HOST:PORT".
 // Throws std::invalid_argument for a malformed value.
