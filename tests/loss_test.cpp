@@ -14,6 +14,7 @@
 #include "models/support.h"
 #include "trainer/bootstrap_values.h"
 #include "trainer/checkpoint.h"
+#include "trainer/last_good_state.h"
 #include "trainer/trainer.h"
 
 namespace muzero {
@@ -497,6 +498,45 @@ TEST(Trainer, ABatchWithANonFiniteLossIsSkipped) {
   EXPECT_TRUE(all_finite(*network));
   EXPECT_FALSE(trainer.train_step(make_batch(2, 1, {1.0f, 2.0f})).skipped);
   EXPECT_EQ(trainer.steps(), 1);
+}
+
+// The trainer's way back from weights that are no longer finite: to its checkpoint, and a clear
+// end when training keeps diverging.
+TEST(Trainer, GoesBackToItsLastGoodStateWhenTheWeightsAreNotFinite) {
+  const auto path = std::filesystem::temp_directory_path() / "muzero_last_good_state.pt";
+  auto network = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Trainer trainer(network, TrainParams{}, torch::kCPU);
+  trainer.train_step(make_batch(2, 1, {1.0f, 2.0f}));
+  LastGoodState last_good(trainer, path.string(), "game:\n  name: cartpole\n");
+  EXPECT_EQ(last_good.save(), std::nullopt);
+  const std::string good = serialize_weights(*network);
+  EXPECT_FALSE(last_good.go_back_if_not_finite("fine")) << "finite weights stay";
+  trainer.train_step(make_batch(2, 1, {1.0f, 2.0f}));
+  const auto poison = [&] {
+    torch::NoGradGuard no_grad;
+    network->parameters()[1].view(-1)[0] = std::numeric_limits<float>::infinity();
+  };
+  poison();
+  const auto refused = last_good.save();
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("not finite"), std::string::npos);
+  EXPECT_TRUE(last_good.go_back_if_not_finite("diverged"));
+  EXPECT_EQ(serialize_weights(*network), good);
+  EXPECT_EQ(trainer.steps(), 1);
+  for (int i = 1; i < LastGoodState::kMaxReturnsWithoutSave; ++i) {
+    poison();
+    EXPECT_TRUE(last_good.go_back_if_not_finite("diverged"));
+  }
+  poison();
+  try {
+    last_good.go_back_if_not_finite("diverged again");
+    ADD_FAILURE() << "went back forever";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("diverged again, 5 times since the last save"),
+              std::string::npos)
+        << error.what();
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "muzero/ipc/counters.h"
 #include "muzero/runtime/roles.h"
 #include "muzero/runtime/storage_client.h"
+#include "trainer/last_good_state.h"
 #include "trainer/trainer.h"
 
 namespace muzero {
@@ -35,10 +36,6 @@ struct PhaseTimes {
     return work();
   }
 };
-
-// How often in a row the trainer may go back to its checkpoint without saving a new one before
-// it gives up: training that diverges again at once will not be fixed by more tries.
-constexpr int kMaxReturnsWithoutProgress = 5;
 
 // A copy of the checkpoint at this step under checkpoints/, for evaluating the run's history.
 void keep_checkpoint(const Trainer& trainer, const std::filesystem::path& run_dir,
@@ -81,27 +78,18 @@ int run_trainer_role(const RoleContext& context) {
   }
   // Saving never destroys the last good checkpoint: a full disk or weights that are not finite
   // leave the file as it was, and the error is logged.
-  int returns_without_progress = 0;
+  LastGoodState last_good(trainer, checkpoint.string(), config_yaml);
   auto save = [&]() -> bool {
-    try {
-      trainer.save_checkpoint(checkpoint.string(), config_yaml);
-      returns_without_progress = 0;
-      return true;
-    } catch (const std::exception& error) {  // FileWriteError, CheckpointError
-      spdlog::error("trainer: {}", error.what());
-      return false;
-    }
+    const auto failure = last_good.save();
+    if (failure) spdlog::error("trainer: {}", *failure);
+    return !failure;
   };
-  // The last good state: the checkpoint on disk, which never holds weights that are not finite.
-  auto go_back = [&](const std::string& why) {
-    if (++returns_without_progress > kMaxReturnsWithoutProgress) {
-      throw std::runtime_error("trainer: " + why + ", " +
-                               std::to_string(kMaxReturnsWithoutProgress) +
-                               " times since the last save: training diverges (try a lower "
-                               "training.lr_init)");
+  auto go_back_if_not_finite = [&](const std::string& why) {
+    if (last_good.go_back_if_not_finite("trainer: " + why)) {
+      spdlog::error("trainer: {}; went back to the checkpoint of step {}", why, trainer.steps());
+      return true;
     }
-    trainer.load_checkpoint(checkpoint.string());
-    spdlog::error("trainer: {}; went back to the checkpoint of step {}", why, trainer.steps());
+    return false;
   };
   if (!std::filesystem::exists(checkpoint) && !save()) {
     throw std::runtime_error("trainer: cannot write the first checkpoint");
@@ -165,9 +153,8 @@ int run_trainer_role(const RoleContext& context) {
       last = times.measure(times.gradient, [&] { return trainer.train_step(reply.batch); });
       if (last.skipped) {
         ++skipped_batches;
-        if (!all_finite(*network)) {
-          go_back("the weights are no longer finite (a step before made them so)");
-        } else {
+        if (!go_back_if_not_finite(
+                "the weights are no longer finite (a step before made them so)")) {
           spdlog::error("trainer: skipped a batch whose loss is not finite ({})",
                         describe_positions(reply.batch));
         }
@@ -183,8 +170,8 @@ int run_trainer_role(const RoleContext& context) {
         priorities_pending = true;
       });
       if (trainer.steps() % config.checkpoint_interval == 0) {
-        if (!all_finite(*network)) {
-          go_back("the weights are no longer finite after step " + std::to_string(trainer.steps()));
+        if (go_back_if_not_finite("the weights are no longer finite after step " +
+                                  std::to_string(trainer.steps()))) {
           continue;
         }
         times.measure(times.storage, [&] {
