@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/file_size_limit.h"
+
 namespace muzero {
 namespace {
 
@@ -50,6 +52,24 @@ TEST_F(MetricsLogTest, WritesOneJsonLinePerCall) {
   EXPECT_NE(lines[0].find(",\"a\":0.5}"), std::string::npos) << lines[0];
   EXPECT_NE(lines[1].find(",\"a\":null}"), std::string::npos) << lines[1];
   EXPECT_GE(seconds_in(lines[0]), 0.0);
+}
+
+// A full disk loses the lines written meanwhile, not the log: once there is space again, each
+// line is whole JSON on a line of its own.
+TEST_F(MetricsLogTest, AFullDiskLosesLinesNotTheLog) {
+  MetricsLog log(dir_);
+  log.log(1, {{"a", 0.5}});
+  const auto written = std::filesystem::file_size(dir_ / "metrics.jsonl");
+  {
+    testing::FileSizeLimit full(written + 10);
+    log.log(2, {{"a", 1.5}});  // only its first 10 bytes fit
+  }
+  log.log(3, {{"a", 2.5}});
+  const std::vector<std::string> lines = lines_of(dir_ / "metrics.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], "{\"step\":2,");
+  EXPECT_EQ(lines[2].rfind("{\"step\":3,\"seconds\":", 0), 0u) << lines[2];
+  EXPECT_NE(lines[2].find(",\"a\":2.5}"), std::string::npos) << lines[2];
 }
 
 // A resumed run keeps what was logged before and goes on counting its run time, even after a

@@ -15,6 +15,7 @@
 #include "muzero/persist/atomic_file.h"
 #include "muzero/persist/counters_file.h"
 #include "muzero/persist/replay_file.h"
+#include "tests/file_size_limit.h"
 #include "tests/history_builder.h"
 
 namespace muzero {
@@ -34,32 +35,11 @@ std::string read_all(const std::filesystem::path& path) {
   return text.str();
 }
 
-// A disk that fills up, without root or a small file system: the file size limit makes write()
-// fail with EFBIG past it, as ENOSPC would.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    previous_handler_ = signal(SIGXFSZ, SIG_IGN);  // else the process is killed
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    signal(SIGXFSZ, previous_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  sighandler_t previous_handler_ = SIG_DFL;
-};
-
 TEST(AtomicFile, AFailedWriteLeavesThePreviousFile) {
   const auto path = fresh_path("atomic");
   write_file_atomically(path, "the good state\n");
   {
-    FileSizeLimit full(1000);
+    testing::FileSizeLimit full(1000);
     try {
       write_file_atomically(path, std::string(5000, 'x'));
       FAIL() << "a write past the limit succeeded";

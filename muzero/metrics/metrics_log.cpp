@@ -1,8 +1,12 @@
 #include "muzero/metrics/metrics_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <iterator>
 #include <sstream>
 
@@ -40,8 +44,12 @@ MetricsLog::MetricsLog(const std::filesystem::path& run_directory) : tensorboard
   const std::filesystem::path path = run_directory / "metrics.jsonl";
   const ExistingLines existing = read_existing(path);
   seconds_before_ = existing.last_seconds;
-  json_lines_.open(path, std::ios::app);
-  if (existing.ends_mid_line) json_lines_ << '\n';  // keep every line whole JSON after it
+  json_lines_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  ends_mid_line_ = existing.ends_mid_line;  // keep every line whole JSON after it
+}
+
+MetricsLog::~MetricsLog() {
+  if (json_lines_ >= 0) ::close(json_lines_);
 }
 
 void MetricsLog::log(std::int64_t step,
@@ -62,8 +70,11 @@ void MetricsLog::log(std::int64_t step,
     }
   }
   line << "}\n";
-  json_lines_ << line.str();
-  json_lines_.flush();
+  std::string text(ends_mid_line_ ? 1 : 0, '\n');
+  text += line.str();
+  const ssize_t written = json_lines_ < 0 ? -1 : ::write(json_lines_, text.data(), text.size());
+  // On a full disk nothing, or a part of the line, is written; nothing leaves the file as it was.
+  if (written > 0) ends_mid_line_ = written != static_cast<ssize_t>(text.size());
   tensorboard_.flush();
 }
 
