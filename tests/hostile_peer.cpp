@@ -17,7 +17,6 @@
 //   flood N          N connections that never authenticate, held for 2 s
 #include <openssl/rand.h>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
