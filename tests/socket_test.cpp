@@ -113,6 +113,43 @@ TEST(Sockets, AuthenticatedRequestResponseOverUnixAndTcp) {
   }
 }
 
+// What storage reports as the workers attached: authenticated connections, by role, while open.
+TEST(Sockets, OpenConnectionsAreCountedByRoleUntilTheyClose) {
+  EchoServer server(socket_path("roles"));
+  auto first = std::make_unique<Connection>(server.address(), client());
+  Connection second(server.address(), client());
+  Connection trainer(server.address(), client(PeerRole::kTrainer));
+  trainer.request(MessageType::kStats, bytes_of("x"));  // all three authenticated by now
+  first->request(MessageType::kStats, bytes_of("x"));
+  second.request(MessageType::kStats, bytes_of("x"));
+  EXPECT_EQ(server.stats().open_of(PeerRole::kSelfPlay), 2);
+  EXPECT_EQ(server.stats().open_of(PeerRole::kTrainer), 1);
+  first.reset();  // seen by the server a moment later
+  for (int i = 0; i < 100 && server.stats().open_of(PeerRole::kSelfPlay) != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(server.stats().open_of(PeerRole::kSelfPlay), 1);
+  // A peer that never authenticates is not counted as any role.
+  RawPeer silent(server.address());
+  EXPECT_EQ(server.stats().open_of(PeerRole::kSelfPlay), 1);
+  EXPECT_EQ(server.stats().open_of(PeerRole::kTrainer), 1);
+}
+
+// Workers name the learner's host as a cluster or Kubernetes service would: by name.
+TEST(Sockets, ClientsResolveHostNames) {
+  const auto endpoint = resolve_endpoint("tcp:localhost:4242");
+  const auto* address = reinterpret_cast<const sockaddr*>(endpoint.data());
+  ASSERT_TRUE(address->sa_family == AF_INET || address->sa_family == AF_INET6);
+  EXPECT_THROW(resolve_endpoint("tcp:no-such-host.invalid:4242"), std::runtime_error);
+  EXPECT_THROW(resolve_endpoint("tcp::4242"), std::invalid_argument);
+  EXPECT_THROW(parse_endpoint("tcp:localhost:4242"), std::invalid_argument);  // servers: numeric
+  EchoServer server("tcp:127.0.0.1:0");
+  const std::string port = server.address().substr(server.address().rfind(':'));
+  Connection connection("tcp:localhost" + port, client());
+  EXPECT_EQ(text_of(connection.request(MessageType::kStats, bytes_of("a")).payload),
+            "A from self_play");
+}
+
 TEST(Sockets, GarbageOrRefusedFramesCloseOnlyThatConnection) {
   EchoServer server(socket_path("garbage"));
   Connection good(server.address(), client());

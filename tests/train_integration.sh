@@ -272,7 +272,7 @@ wait "$worker"
 check "the remote worker stops by itself when training is done" [ $? -eq 0 ]
 check "the remote worker joined" grep -q "self-play worker 7 joined" "$work/e_worker.log"
 check "and joined again after the replay buffer's restart" \
-  grep -q "self-play worker 7 lost the run .*joining again" "$work/e_worker.log"
+  grep -q "self-play worker 7: .*; trying again in" "$work/e_worker.log"
 check "training with only a remote worker finished" grep -q "finished after 1000 training steps" "$work/e.log"
 show_log_on_failure "$work/e.log"
 if [ "$failures" -ne 0 ]; then cat "$work/e_worker.log"; fi

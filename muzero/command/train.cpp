@@ -27,6 +27,8 @@ struct TrainOptions {
   std::string resume_dir;
   std::vector<std::string> overrides;
   std::string listen;
+  std::string advertise;
+  std::string run_dir;  // a new run in exactly this directory
 };
 
 // A run resumes only from intact state: a damaged checkpoint or replay-buffer file is refused
@@ -87,6 +89,28 @@ int run(const TrainOptions& options) {
       return kExitBadConfig;
     }
   }
+  if (!options.listen.empty()) {
+    try {
+      tcp_addresses(options.listen);
+    } catch (const std::invalid_argument& error) {
+      std::cerr << "muzero: --listen: " << error.what() << "\n";
+      return kExitBadConfig;
+    }
+  }
+  if (!options.run_dir.empty()) {
+    run_dir = options.run_dir;
+    if (std::filesystem::exists(run_dir / run_files::kConfig)) {
+      std::cerr << "muzero: " << run_dir.string()
+                << " already holds a run; continue it with --resume " << run_dir.string() << "\n";
+      return kExitBadConfig;
+    }
+    std::error_code error;
+    std::filesystem::create_directories(run_dir, error);
+    if (error) {
+      std::cerr << "muzero: cannot create " << run_dir.string() << ": " << error.message() << "\n";
+      return kExitBadConfig;
+    }
+  }
   if (run_dir.empty()) run_dir = make_run_directory(config);
   try {
     prepare_run_secrets(run_dir);
@@ -99,7 +123,8 @@ int run(const TrainOptions& options) {
   log_to_run_directory(run_dir, "supervisor");
   spdlog::info("{} {} in {}", options.resume_dir.empty() ? "training" : "resuming",
                config.game_name, run_dir.string());
-  const SupervisorSummary summary = run_supervisor(config, run_dir, options.listen);
+  const SupervisorSummary summary =
+      run_supervisor(config, run_dir, {options.listen, options.advertise});
   spdlog::info(
       "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.2f}",
       summary.exit_status != 0 ? "failed"
@@ -136,9 +161,20 @@ CommandRunner add_train_command(CLI::App& app) {
                     "Override a config value, e.g. --set self_play.num_simulations=25 "
                     "(repeatable; also applies on --resume)");
   train->add_option("--listen", options->listen,
-                    "Also accept self-play workers from other machines (`muzero worker --connect "
-                    "HOST:PORT`): shared storage listens on HOST:PORT, the replay buffer on "
-                    "PORT+1. Off by default: nothing listens on the network unless asked");
+                    "Also accept self-play workers from other machines (`muzero worker --run-dir "
+                    "RUN_DIR` or `--connect HOST:PORT`): shared storage listens on HOST:PORT, "
+                    "the replay buffer on PORT+1; PORT 0 lets the system pick both, found "
+                    "through RUN_DIR/endpoint. Off by default: nothing listens on the network "
+                    "unless asked");
+  auto* run_dir =
+      train->add_option("--run-dir", options->run_dir,
+                        "Start the new run in this directory (created if missing) instead of "
+                        "results_dir/GAME/DATE--TIME; a batch script then knows where it is");
+  run_dir->excludes(resume);
+  train->add_option("--advertise", options->advertise,
+                    "With --listen: the host name or address that remote workers connect to, "
+                    "written to RUN_DIR/endpoint (default: the --listen host, or this machine's "
+                    "host name when that is 0.0.0.0)");
   train->callback([config, resume] {
     if (config->count() == 0 && resume->count() == 0) {
       throw CLI::RequiredError("--config or --resume");

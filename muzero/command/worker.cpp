@@ -1,31 +1,68 @@
-// muzero worker --connect HOST:PORT [--token-file FILE] [--worker-id N]
-// A self-play worker on another machine joining a training started with --listen HOST:PORT.
+// muzero worker (--run-dir RUN_DIR | --connect HOST:PORT) [--token-file FILE] [--worker-id N]
+// A self-play worker on another machine joining a training started with --listen. It is
+// elastic: when it loses the run (a learner restarted or moved, a network cut) it tries again
+// with growing delays and carries on with the newest weights, until the run finishes, it is
+// stopped, or it has not reached the run for --give-up-after seconds.
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "muzero/command/commands.h"
 #include "muzero/ipc/connection.h"
-#include "muzero/runtime/restart_policy.h"
+#include "muzero/runtime/reconnect_delay.h"
 #include "muzero/runtime/roles.h"
+#include "muzero/runtime/run_endpoint.h"
 
 namespace muzero {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct WorkerOptions {
   std::string connect;
+  std::string run_dir;
   std::string token_file;
   int worker_id = -1;
+  double give_up_after = 600;  // seconds; 0: never
 };
 
-// The run's resolved config, from shared storage, so that both sides always agree. Throws if
-// the run does not answer within 30 s.
+// Where the run is now. Thrown errors are worth another try (the learner has not written its
+// endpoint yet, or is moving), except TokenError.
+struct Target {
+  std::string storage, replay;
+  RunToken token;
+  bool finished = false;
+};
+
+Target locate(const WorkerOptions& options) {
+  Target target;
+  const bool token_given = !options.token_file.empty() || std::getenv(kTokenEnvironmentVariable);
+  if (token_given) target.token = token_from_file_or_environment(options.token_file);
+  if (!options.connect.empty()) {
+    std::tie(target.storage, target.replay) = tcp_addresses(options.connect);
+    return target;
+  }
+  const auto endpoint = read_run_endpoint(options.run_dir);
+  if (!endpoint) {
+    throw std::runtime_error(options.run_dir +
+                             "/endpoint does not exist yet (the learner writes it once it "
+                             "listens; is it started with --listen?)");
+  }
+  target.storage = endpoint->storage;
+  target.replay = endpoint->replay;
+  target.finished = endpoint->status == RunStatus::kFinished;
+  if (!token_given) target.token = read_token_file(endpoint->token);
+  return target;
+}
+
+// The run's resolved config, from shared storage, so that both sides always agree.
 Config fetch_config(const std::string& storage, const RoleContext& context) {
   ConnectionOptions options = context.connection(PeerRole::kSelfPlay);
-  options.connect_timeout = std::chrono::seconds(30);
+  options.connect_timeout = std::chrono::seconds(10);
   Connection connection(storage, options);
   const Frame reply = connection.request(MessageType::kConfig, {});
   if (reply.type != MessageType::kConfig)
@@ -34,40 +71,70 @@ Config fetch_config(const std::string& storage, const RoleContext& context) {
   return parse_config(reader.get_string(), storage + " (the run's config)");
 }
 
+void sleep_unless_stopped(std::chrono::milliseconds duration, const std::atomic<bool>& stop) {
+  const auto until = Clock::now() + duration;
+  while (!stop.load() && Clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 int run(const WorkerOptions& options) {
   const std::atomic<bool>& stop = install_stop_signals();
-  const auto [storage, replay] = tcp_addresses(options.connect);
-  RoleContext context;
-  context.storage_address = storage;
-  context.replay_address = replay;
-  // Distinct seeds for workers started by hand without an id.
-  context.worker_id = options.worker_id >= 0
-                          ? options.worker_id
-                          : 1000 + static_cast<int>(std::random_device{}() % 1000000);
-  context.stop = &stop;
-  try {
-    context.token = token_from_file_or_environment(options.token_file);
-  } catch (const TokenError& error) {
-    spdlog::error("{}", error.what());
-    return kExitBadConfig;
-  }
-  // A connection lost mid-run (the run restarts a crashed replay buffer or storage) is not the
-  // end: the worker joins again, with new seeds, as long as the run answers and the worker does
-  // not keep failing at once.
-  QuickFailures failures;
-  for (;; ++context.seed_salt) {
-    context.config = fetch_config(storage, context);
-    spdlog::info("self-play worker {} joined {} ({})", context.worker_id, options.connect,
-                 context.config.game_name);
-    const auto joined = std::chrono::steady_clock::now();
+  if (!options.connect.empty()) {
     try {
-      return run_self_play_role(context);
+      if (tcp_addresses(options.connect).first.ends_with(":0")) {
+        throw std::invalid_argument("port 0 is for --listen; use --run-dir to find the run");
+      }
+    } catch (const std::invalid_argument& error) {
+      spdlog::error("--connect: {}", error.what());
+      return kExitBadConfig;
+    }
+  }
+  RoleContext context;
+  std::mt19937_64 rng(std::random_device{}());
+  // Distinct seeds for workers started by hand without an id.
+  context.worker_id =
+      options.worker_id >= 0 ? options.worker_id : 1000 + static_cast<int>(rng() % 1000000);
+  context.stop = &stop;
+  const std::string where = options.connect.empty() ? options.run_dir : options.connect;
+  const auto give_up_after = std::chrono::duration<double>(options.give_up_after);
+  auto last_contact = Clock::now();
+  int attempt = 0;
+  for (;; ++context.seed_salt) {
+    if (stop.load()) return kExitOk;
+    try {
+      const Target target = locate(options);
+      if (target.finished) {
+        spdlog::info("self-play worker {}: the run in {} has finished", context.worker_id, where);
+        return kExitOk;
+      }
+      context.storage_address = target.storage;
+      context.replay_address = target.replay;
+      context.token = target.token;
+      context.config = fetch_config(context.storage_address, context);
+      spdlog::info("self-play worker {} joined {} ({}, storage {})", context.worker_id, where,
+                   context.config.game_name, context.storage_address);
+      attempt = 0;
+      const int status = run_self_play_role(context);
+      if (!stop.load()) spdlog::info("self-play worker {}: training is done", context.worker_id);
+      return status;
+    } catch (const TokenError& error) {
+      spdlog::error("{}", error.what());
+      return kExitBadConfig;
     } catch (const std::exception& error) {
-      if (stop.load()) return 0;
-      failures.record(joined);
-      if (failures.give_up()) throw;
-      spdlog::warn("self-play worker {} lost the run ({}); joining again", context.worker_id,
-                   error.what());
+      if (stop.load()) return kExitOk;
+      if (attempt == 0) last_contact = Clock::now();  // in touch until this failure
+      if (options.give_up_after > 0 && Clock::now() - last_contact > give_up_after) {
+        spdlog::error(
+            "self-play worker {}: no contact with the run in {} for {:.0f} s ({}); "
+            "giving up",
+            context.worker_id, where, options.give_up_after, error.what());
+        return kExitFailure;
+      }
+      const auto delay = reconnect_delay(attempt++, rng);
+      spdlog::warn("self-play worker {}: {}; trying again in {:.1f} s", context.worker_id,
+                   error.what(), static_cast<double>(delay.count()) / 1000.0);
+      sleep_unless_stopped(delay, stop);
     }
   }
 }
@@ -78,15 +145,31 @@ CommandRunner add_worker_command(CLI::App& app) {
   auto options = std::make_shared<WorkerOptions>();
   CLI::App* worker = app.add_subcommand(
       "worker", "Join a running training (started with --listen) as a self-play worker");
-  worker
-      ->add_option("--connect", options->connect,
-                   "HOST:PORT given to `muzero train --listen` (numeric IP address)")
-      ->required();
+  auto* run_dir = worker->add_option(
+      "--run-dir", options->run_dir,
+      "The run's directory on a file system shared with the learner: its endpoint file says "
+      "where the run listens, and names the token");
+  auto* connect = worker->add_option(
+      "--connect", options->connect,
+      "HOST:PORT given to `muzero train --listen` (host name or address), when there is no "
+      "shared file system");
+  run_dir->excludes(connect);
   worker->add_option("--token-file", options->token_file,
                      "The run's token (RUN_DIR/token on the training machine, copied with mode "
-                     "600); default: the MUZERO_TOKEN environment variable");
+                     "600); default: the MUZERO_TOKEN environment variable, else the token the "
+                     "endpoint file names");
   worker->add_option("--worker-id", options->worker_id,
                      "Seeds this worker's games; distinct per worker (default: random)");
+  worker
+      ->add_option("--give-up-after", options->give_up_after,
+                   "Seconds without reaching the run before giving up (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  worker->callback([run_dir, connect] {
+    if (run_dir->count() == 0 && connect->count() == 0) {
+      throw CLI::RequiredError("--run-dir or --connect");
+    }
+  });
   return [worker, options]() -> int { return worker->parsed() ? run(*options) : -1; };
 }
 

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -99,6 +101,19 @@ std::unique_ptr<ByteStream> make_tls_stream(StreamProtocol::socket socket,
   // TLS handshake up by 40 ms.
   boost::system::error_code ignored;
   socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  // A peer whose host vanished (power cut, network cut) sends no FIN: without these a server
+  // would hold its connection, and count it as an attached worker, until the peer's address
+  // came back. Idle connections are probed after 30 s and dropped after 3 unanswered probes 10 s
+  // apart; data unacknowledged for 90 s drops the connection too. A cut shorter than that is
+  // ridden out by TCP's retransmissions.
+  socket.set_option(boost::asio::socket_base::keep_alive(true), ignored);
+  const int fd = socket.native_handle();
+  const int idle = 30, interval = 10, probes = 3;
+  const unsigned int user_timeout_ms = 90000;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
   return std::make_unique<TlsStream>(std::move(socket), std::move(context));
 }
 

@@ -43,7 +43,7 @@ void Connection::wait(const bool& done, Clock::time_point deadline, const char* 
 }
 
 void Connection::connect(Clock::time_point deadline) {
-  const auto endpoint = parse_endpoint(address_);
+  const auto endpoint = resolve_endpoint(address_);
   const bool tcp = address_.rfind("tcp:", 0) == 0;
   const auto tls = tcp ? client_tls_context(options_.token.certificate_sha256) : nullptr;
   while (true) {

@@ -35,6 +35,9 @@ const std::array kRules{
     Rule{kInferences, kSelfPlay, true},
     Rule{kSelfPlayWeightsVersion, kSelfPlay, false},
     Rule{kRefusedByStorage, std::nullopt, true},
+    Rule{kWorkersLocal, std::nullopt, false},
+    Rule{kWorkersRemote, std::nullopt, false},
+    Rule{kPlayedStepsRemote, std::nullopt, true},
 };
 
 }  // namespace

@@ -33,8 +33,13 @@ inline constexpr const char* kTestRounds = "test_rounds";
 inline constexpr const char* kInferenceCalls = "inference_calls";
 inline constexpr const char* kInferences = "inferences";
 inline constexpr const char* kSelfPlayWeightsVersion = "self_play_weights_version";
-// Counted by storage itself: connections and messages it refused.
+// Counted by storage itself: connections and messages it refused; the self-play workers
+// connected to it now, on this machine (Unix socket) and on others (TCP); the moves the remote
+// ones played (their share of played_steps).
 inline constexpr const char* kRefusedByStorage = "refused_by_storage";
+inline constexpr const char* kWorkersLocal = "workers_local";
+inline constexpr const char* kWorkersRemote = "workers_remote";
+inline constexpr const char* kPlayedStepsRemote = "played_steps_remote";
 
 struct Rule {
   std::string_view name;
@@ -46,7 +51,6 @@ std::span<const Rule> rules();
 const Rule* find_rule(std::string_view name);
 
 // Why `writer` may not apply this update, or nullopt when it may.
-std::optional<std::string> refusal(std::string_view name, bool add, double value,
-                                   PeerRole writer);
+std::optional<std::string> refusal(std::string_view name, bool add, double value, PeerRole writer);
 
 }  // namespace muzero::counters

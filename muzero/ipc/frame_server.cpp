@@ -91,7 +91,10 @@ class Session : public std::enable_shared_from_this<Session> {
     peer_.address = stream_->peer();
     ++state_->stats.open;
   }
-  ~Session() { --state_->stats.open; }
+  ~Session() {
+    --state_->stats.open;
+    if (authenticated_) --state_->stats.open_by_role[static_cast<std::size_t>(peer_.role)];
+  }
 
   void start() {
     arm(state_->options.handshake_timeout,
@@ -142,6 +145,7 @@ class Session : public std::enable_shared_from_this<Session> {
     authenticated_ = true;
     peer_.role = request.role;
     ++state_->stats.authenticated;
+    ++state_->stats.open_by_role[static_cast<std::size_t>(peer_.role)];
     decoder_.set_limits(state_->options.limits);
     timer_.cancel();
     write(encode_frame(

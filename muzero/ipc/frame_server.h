@@ -6,6 +6,7 @@
 // number of connections, the size of each message type, the time to authenticate and to finish
 // a frame once begun. A connection that breaks a rule, or sends a message the handler refuses,
 // is closed with a logged reason; the others carry on, and so does the accept loop.
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
@@ -66,6 +67,9 @@ class FrameServer {
     long refused_messages = 0;     // malformed or refused by the handler
     long open = 0;                 // connections open now
     long accept_errors = 0;        // accept() failed (out of descriptors): retried
+    // Authenticated connections open now, by the role their peer proved (index: its byte).
+    std::array<long, static_cast<std::size_t>(PeerRole::kLast) + 1> open_by_role{};
+    long open_of(PeerRole role) const { return open_by_role[static_cast<std::size_t>(role)]; }
   };
   Stats stats() const;
   // The address clients should use: for "tcp:HOST:0" it holds the port the system picked.

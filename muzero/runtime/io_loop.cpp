@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "muzero/ipc/connection.h"
+#include "muzero/persist/atomic_file.h"
 #include "muzero/runtime/run_secrets.h"
 
 namespace muzero {
@@ -22,6 +23,13 @@ std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
     servers.push_back(std::make_unique<FrameServer>(io, tcp_address, handler, options));
   }
   return servers;
+}
+
+void report_tcp_address(const RoleContext& context,
+                        const std::vector<std::unique_ptr<FrameServer>>& servers,
+                        const char* file) {
+  if (servers.size() < 2) return;
+  write_file_atomically(socket_directory(context.run_dir) / file, servers[1]->bound_address());
 }
 
 long new_refusals(const std::vector<std::unique_ptr<FrameServer>>& servers, long& reported) {

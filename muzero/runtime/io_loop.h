@@ -21,6 +21,12 @@ std::vector<std::unique_ptr<FrameServer>> serve(boost::asio::io_context& io,
                                                 const FrameServer::Handler& handler,
                                                 FrameServerOptions options);
 
+// Where a server's TCP listener really is (the port the system picked for PORT 0), written to
+// `file` in the run's private socket directory for the supervisor, which advertises it in
+// RUN_DIR/endpoint. Does nothing when the servers do not listen on TCP.
+void report_tcp_address(const RoleContext& context,
+                        const std::vector<std::unique_ptr<FrameServer>>& servers, const char* file);
+
 // Refusals counted by `servers` since the last call, for the counters of shared storage.
 long new_refusals(const std::vector<std::unique_ptr<FrameServer>>& servers, long& reported);
 

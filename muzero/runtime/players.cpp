@@ -40,6 +40,32 @@ void wait_for_weights(StorageClient& storage, MuZeroNetwork& network, std::int64
   }
 }
 
+// A line in the worker's log every kPeriod: what it has played, at what rate, with which
+// weights (a remote worker's only sign of life on its own machine).
+class WorkerProgress {
+ public:
+  static constexpr auto kPeriod = std::chrono::seconds(10);
+  explicit WorkerProgress(int worker_id) : worker_id_(worker_id) {}
+  void add(double moves, double games, std::int64_t version) {
+    moves_ += moves;
+    games_ += games;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - logged_at_ < kPeriod) return;
+    const double seconds = std::chrono::duration<double>(now - logged_at_).count();
+    spdlog::info(
+        "self-play worker {}: {:.0f} games, {:.0f} moves ({:.0f} moves/s), weights "
+        "version {}",
+        worker_id_, games_, moves_, (moves_ - moves_logged_) / seconds, version);
+    logged_at_ = now;
+    moves_logged_ = moves_;
+  }
+
+ private:
+  int worker_id_;
+  double moves_ = 0, games_ = 0, moves_logged_ = 0;
+  std::chrono::steady_clock::time_point logged_at_ = std::chrono::steady_clock::now();
+};
+
 struct Player {
   std::shared_ptr<MuZeroNetwork> network;
   std::unique_ptr<TorchEvaluator> evaluator;
@@ -68,12 +94,11 @@ int run_self_play_role(const RoleContext& context) {
   const std::uint64_t seed = config.seed + 7919ull * (context.worker_id + 1) + context.seed_salt;
   LockstepSelfPlay self_play([&] { return make_game(config.game_name); }, config.num_parallel_games,
                              config.self_play, seed);
-  // Self-play may run ahead of the ratio by one round of moves of every worker, so that the
-  // two sides do not take turns move by move.
-  const double slack = static_cast<double>(config.num_parallel_games) * config.num_workers;
   double moves = 0, games = 0;
   long calls_reported = 0, inferences_reported = 0;
+  WorkerProgress progress(context.worker_id);
   while (!context.stop->load()) {
+    progress.add(moves, games, version);
     const auto counts = storage.update(
         {{counters::kPlayedSteps, true, moves},
          {counters::kPlayedGames, true, games},
@@ -89,6 +114,12 @@ int run_self_play_role(const RoleContext& context) {
       refresh_weights(storage, *player.network, version);
     }
     const double trained = counter(counts, counters::kTrainingStep);
+    // Self-play may run ahead of the ratio by one round of moves of every worker (remote ones
+    // included), so that the two sides do not take turns move by move.
+    const double workers =
+        std::max<double>(config.num_workers, counter(counts, counters::kWorkersLocal) +
+                                                 counter(counts, counters::kWorkersRemote));
+    const double slack = static_cast<double>(config.num_parallel_games) * workers;
     if (config.ratio && counter(counts, counters::kPlayedGames) >= config.start_after_games &&
         counter(counts, counters::kBufferReady) > 0 && trained < config.training_steps &&
         trained < *config.ratio * (counter(counts, counters::kPlayedSteps) - slack)) {

@@ -129,6 +129,7 @@ int run_replay_role(const RoleContext& context) {
   const auto servers =
       serve(io, context, context.replay_address,
             context.listen.empty() ? "" : tcp_addresses(context.listen).second, handler, options);
+  report_tcp_address(context, servers, run_files::kReplayTcpAddress);
 
   // Saved every minute too, so that a replay buffer that crashed and is restarted loses at most
   // a minute of games.

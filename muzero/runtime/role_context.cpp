@@ -56,8 +56,9 @@ std::pair<std::string, std::string> tcp_addresses(const std::string& host_port) 
     port = std::stoi(host_port.substr(colon + 1));
   } catch (const std::exception&) {
   }
-  if (port < 1 || port > 65534) throw std::invalid_argument("bad port in '" + host_port + "'");
+  if (port < 0 || port > 65534) throw std::invalid_argument("bad port in '" + host_port + "'");
   const std::string host = host_port.substr(0, colon);
+  if (port == 0) return {"tcp:" + host + ":0", "tcp:" + host + ":0"};
   return {"tcp:" + host + ":" + std::to_string(port),
           "tcp:" + host + ":" + std::to_string(port + 1)};
 }

@@ -42,6 +42,9 @@ inline constexpr const char* kTlsCertificate = "tls.crt";
 inline constexpr const char* kTlsKey = "tls.key";
 inline constexpr const char* kStorageSocket = "storage.sock";
 inline constexpr const char* kReplaySocket = "replay.sock";
+// In the socket directory: the TCP addresses the servers listen on (role_context's --listen).
+inline constexpr const char* kStorageTcpAddress = "storage.tcp";
+inline constexpr const char* kReplayTcpAddress = "replay.tcp";
 }  // namespace run_files
 
 // Where the run's Unix sockets live: RUN_DIR/sockets, or /tmp/muzero-UID-HASH when that path
@@ -53,8 +56,9 @@ std::filesystem::path socket_directory(const std::filesystem::path& run_dir);
 RoleContext make_role_context(const Config& config, const std::filesystem::path& run_dir,
                               int worker_id, const std::atomic<bool>* stop);
 
-// The TCP addresses of storage (PORT) and the replay buffer (PORT + 1) for "HOST:PORT".
-// Throws std::invalid_argument for a malformed value.
+// The TCP addresses of storage (PORT) and the replay buffer (PORT + 1) for "HOST:PORT"; for
+// PORT 0 both are "tcp:HOST:0" (each server gets a port the system picks). Throws
+// std::invalid_argument for a malformed value.
 std::pair<std::string, std::string> tcp_addresses(const std::string& host_port);
 
 // Installs signal handlers that set the returned flag: SIGINT and SIGTERM for the supervisor

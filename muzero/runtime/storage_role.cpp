@@ -54,7 +54,34 @@ FrameLimits storage_limits(std::size_t weights_bytes) {
       .allow(MessageType::kStats, stats);
 }
 
-void log_metrics(MetricsLog& log, const SharedStorage& storage) {
+// Moves per second of the local and the remote self-play workers, between two metric writes.
+class MoveRates {
+ public:
+  struct Rates {
+    double local = 0, remote = 0;
+  };
+  Rates update(double played_steps, double remote_steps) {
+    const auto now = std::chrono::steady_clock::now();
+    Rates rates;
+    const double seconds = std::chrono::duration<double>(now - at_).count();
+    if (started_ && seconds > 0) {
+      rates.remote = std::max(0.0, remote_steps - remote_) / seconds;
+      rates.local = std::max(0.0, (played_steps - remote_steps) - (played_ - remote_)) / seconds;
+    }
+    started_ = true;
+    at_ = now;
+    played_ = played_steps;
+    remote_ = remote_steps;
+    return rates;
+  }
+
+ private:
+  bool started_ = false;
+  std::chrono::steady_clock::time_point at_{};
+  double played_ = 0, remote_ = 0;
+};
+
+void log_metrics(MetricsLog& log, const SharedStorage& storage, MoveRates& move_rates) {
   const auto c = storage.counters();
   auto get = [&](const char* name) {
     auto it = c.find(name);
@@ -87,6 +114,12 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage) {
                     {"1.Total_reward/4.MuZero_reward", get(counters::kTestMuZeroReward)},
                     {"1.Total_reward/5.Opponent_reward", get(counters::kTestOpponentReward)}});
   }
+  const MoveRates::Rates rates = move_rates.update(played_steps, get(counters::kPlayedStepsRemote));
+  scalars.insert(scalars.end(),
+                 {{"2.Workers/8.Attached_local_workers", get(counters::kWorkersLocal)},
+                  {"2.Workers/9.Attached_remote_workers", get(counters::kWorkersRemote)},
+                  {"2.Workers/10.Local_moves_per_second", rates.local},
+                  {"2.Workers/11.Remote_moves_per_second", rates.remote}});
   if (get(counters::kRefusedByStorage) > 0) {
     scalars.push_back({"2.Workers/7.Refused_by_storage", get(counters::kRefusedByStorage)});
   }
@@ -110,11 +143,26 @@ int run_storage_role(const RoleContext& context) {
   load_counters(counters_file, storage);  // resuming or restarted: carry on counting
   storage.continue_versions_after(
       static_cast<std::int64_t>(counter(storage.counters(), counters::kWeightsVersion)));
+  // The state of processes that start again with this one, not of the run: the trainer says
+  // again when the replay buffer serves batches (until then self-play is not held back by the
+  // ratio, which after a hard kill would wait for a trainer that waits for games).
   storage.set_counter(counters::kTrainingDone, 0);
+  storage.set_counter(counters::kBufferReady, 0);
   std::int64_t training_step_of_weights = 0;
   MetricsLog metrics(context.run_dir);
 
   boost::asio::io_context io;
+  std::vector<std::unique_ptr<FrameServer>> servers;  // Unix socket first, then TCP if any
+  // The self-play workers connected now: each holds one connection to storage.
+  const auto count_workers = [&] {
+    double local = 0, remote = 0;
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      const double open = static_cast<double>(servers[i]->stats().open_of(PeerRole::kSelfPlay));
+      (i == 0 ? local : remote) += open;
+    }
+    storage.set_counter(counters::kWorkersLocal, local);
+    storage.set_counter(counters::kWorkersRemote, remote);
+  };
   const std::string config_yaml = config_to_yaml(context.config);
   const FrameServer::Handler handler = [&](const Frame& frame,
                                            const Peer& peer) -> std::optional<Reply> {
@@ -154,7 +202,11 @@ int run_storage_role(const RoleContext& context) {
           } else {
             storage.set_counter(u.name, u.value);
           }
+          if (peer.remote && u.name == counters::kPlayedSteps) {
+            storage.add_to_counter(counters::kPlayedStepsRemote, u.value);
+          }
         }
+        count_workers();
         return Reply{MessageType::kStats, encode_counters(storage.counters())};
       }
       default:
@@ -165,16 +217,19 @@ int run_storage_role(const RoleContext& context) {
   FrameServerOptions options;
   options.name = "storage";
   options.limits = storage_limits(serialize_weights(*scratch).size());
-  const auto servers =
+  servers =
       serve(io, context, context.storage_address,
             context.listen.empty() ? "" : tcp_addresses(context.listen).first, handler, options);
+  report_tcp_address(context, servers, run_files::kStorageTcpAddress);
 
   long refusals_reported = 0;
+  MoveRates move_rates;
   const auto write_state = [&] {
     if (const long refused = new_refusals(servers, refusals_reported); refused > 0) {
       storage.add_to_counter(counters::kRefusedByStorage, static_cast<double>(refused));
     }
-    log_metrics(metrics, storage);
+    count_workers();
+    log_metrics(metrics, storage, move_rates);
     try {
       write_counters_file(counters_file, storage.counters());
     } catch (const FileWriteError& error) {

@@ -18,6 +18,7 @@
 #include "muzero/ipc/counters.h"
 #include "muzero/persist/counters_file.h"
 #include "muzero/runtime/child_process.h"
+#include "muzero/runtime/endpoint_publisher.h"
 #include "muzero/runtime/restart_policy.h"
 #include "muzero/runtime/role_context.h"
 #include "muzero/runtime/storage_client.h"
@@ -49,8 +50,11 @@ struct Child {
 
 class Supervisor {
  public:
-  Supervisor(const Config& config, std::filesystem::path run_dir, std::string listen)
-      : config_(config), run_dir_(std::move(run_dir)), listen_(std::move(listen)) {}
+  Supervisor(const Config& config, std::filesystem::path run_dir, ListenOptions listen)
+      : config_(config),
+        run_dir_(std::move(run_dir)),
+        listen_(std::move(listen.listen)),
+        endpoint_(run_dir_, listen_, listen.advertise) {}
 
   SupervisorSummary run(const std::atomic<bool>& stop) {
     const auto start = Clock::now();
@@ -77,12 +81,16 @@ class Supervisor {
           break;
         }
       }
+      endpoint_.publish(RunStatus::kRunning);
       report(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     summary_.interrupted = stop.load();
     report(true);
     shutdown();
+    // Remote workers leave for good on "finished", and wait for a resumed run on "stopped".
+    endpoint_.publish(trainer_finished_ && summary_.exit_status == 0 ? RunStatus::kFinished
+                                                                     : RunStatus::kStopped);
     summarize_saved_counters();
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary_;
@@ -95,8 +103,9 @@ class Supervisor {
                                   "--worker-id",  std::to_string(child.worker_id),
                                   "--seed-salt",  std::to_string(child.restarts),
                                   "--parent-pid", std::to_string(getpid())};
-    if (!listen_.empty() && (child.role == "storage" || child.role == "replay")) {
+    if (!listen_.empty() && child.server()) {
       args.insert(args.end(), {"--listen", listen_});
+      endpoint_.server_starting(child.role);
     }
     child.pid = spawn_self(args);
     child.started = Clock::now();
@@ -276,9 +285,12 @@ class Supervisor {
     if (!eta_from_ || steps < last_steps_) eta_from_ = {steps, now};
     const double step_rate = seconds > 0 ? std::max(0.0, steps - last_steps_) / seconds : 0;
     const double move_rate = seconds > 0 ? (moves - last_moves_) / seconds : 0;
+    const double remote_moves = counter(c, counters::kPlayedStepsRemote);
+    const double remote_rate = seconds > 0 ? (remote_moves - last_remote_moves_) / seconds : 0;
     last_report_ = now;
     last_steps_ = steps;
     last_moves_ = moves;
+    last_remote_moves_ = remote_moves;
     summary_.training_steps = static_cast<long>(steps);
     summary_.played_games = static_cast<long>(counter(c, counters::kPlayedGames));
     summary_.played_steps = static_cast<long>(moves);
@@ -288,12 +300,21 @@ class Supervisor {
     const std::string eta =
         trained > 0 ? fmt::format("{:.0f}s", (config_.training_steps - steps) * elapsed / trained)
                     : "-";
-    char line[256];
+    // Workers on other machines, when the run accepts them: how many, and their share.
+    const double remote_workers = counter(c, counters::kWorkersRemote);
+    const std::string workers =
+        listen_.empty() && remote_workers == 0
+            ? ""
+            : fmt::format(" | workers {:.0f} + {:.0f} remote ({:.0f} moves/s)",
+                          counter(c, counters::kWorkersLocal), remote_workers,
+                          std::max(0.0, remote_rate));
+    char line[320];
     std::snprintf(line, sizeof line,
-                  "step %.0f/%d | games %ld | test reward %.2f | loss %.3f | %.0f moves/s | "
+                  "step %.0f/%d | games %ld | test reward %.2f | loss %.3f | %.0f moves/s%s | "
                   "%.1f steps/s | ETA %s",
                   steps, config_.training_steps, summary_.played_games, summary_.last_test_reward,
-                  counter(c, counters::kTotalLoss), move_rate, step_rate, eta.c_str());
+                  counter(c, counters::kTotalLoss), move_rate, workers.c_str(), step_rate,
+                  eta.c_str());
     if (interactive) {
       std::fprintf(stderr, "\r\033[K%s%s", line, force ? "\n" : "");
       std::fflush(stderr);
@@ -305,6 +326,7 @@ class Supervisor {
   Config config_;
   std::filesystem::path run_dir_;
   std::string listen_;
+  EndpointPublisher endpoint_;
   RoleContext context_;
   std::vector<Child> children_;
   std::unique_ptr<StorageClient> storage_;
@@ -312,7 +334,7 @@ class Supervisor {
   bool trainer_finished_ = false;
   Clock::time_point server_failed_at_{};  // when the replay buffer or storage last failed
   Clock::time_point last_report_{};
-  double last_steps_ = 0, last_moves_ = 0;
+  double last_steps_ = 0, last_moves_ = 0, last_remote_moves_ = 0;
   struct Progress {
     double steps;
     Clock::time_point time;
@@ -323,7 +345,7 @@ class Supervisor {
 }  // namespace
 
 SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
-                                 const std::string& listen) {
+                                 const ListenOptions& listen) {
   const std::atomic<bool>& stop = install_stop_signals();
   Supervisor supervisor(config, run_dir, listen);
   return supervisor.run(stop);

@@ -25,8 +25,15 @@ struct SupervisorSummary {
   std::map<std::string, double> peak_memory_mib;  // by process name, from wait4()
 };
 
-// `listen` ("HOST:PORT", or empty): also serve workers on other machines over TCP.
+// Workers on other machines (`muzero train --listen`).
+struct ListenOptions {
+  std::string listen;  // "HOST:PORT" (PORT 0: ports the system picks), or empty: Unix sockets only
+  // The host workers are told to connect to in RUN_DIR/endpoint; empty: the listening HOST, or
+  // this machine's host name when that is 0.0.0.0.
+  std::string advertise;
+};
+
 SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
-                                 const std::string& listen);
+                                 const ListenOptions& listen);
 
 }  // namespace muzero
