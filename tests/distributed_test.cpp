@@ -130,6 +130,29 @@ TEST(RunEndpoint, NothingIsPublishedWithoutListen) {
   std::filesystem::remove_all(dir);
 }
 
+// `muzero secrets` then `muzero train --secrets`: the run uses the token made ahead (a
+// Kubernetes Secret), and a resumed run refuses another one.
+TEST(RunSecrets, MadeAheadAreImportedIntoTheRunAndKept) {
+  const auto ahead = fresh_directory("ahead");
+  const auto other = fresh_directory("other");
+  const auto run = fresh_directory("run");
+  const RunToken token = prepare_run_secrets(ahead);
+  prepare_run_secrets(other);
+  import_run_secrets(ahead, run);
+  EXPECT_EQ(prepare_run_secrets(run).to_text(), token.to_text());
+  EXPECT_EQ(load_run_token(run).to_text(), token.to_text());
+  EXPECT_NO_THROW(load_server_tls(run));
+  EXPECT_NO_THROW(import_run_secrets(ahead, run));  // resumed with the same Secret
+  EXPECT_THROW(import_run_secrets(other, run), TokenError);
+  // A certificate that is not the token's.
+  std::filesystem::copy_file(other / run_files::kTlsCertificate, ahead / run_files::kTlsCertificate,
+                             std::filesystem::copy_options::overwrite_existing);
+  const auto fresh = fresh_directory("fresh");
+  EXPECT_THROW(import_run_secrets(ahead, fresh), TokenError);
+  EXPECT_FALSE(std::filesystem::exists(fresh / run_files::kToken));
+  for (const auto& dir : {ahead, other, run, fresh}) std::filesystem::remove_all(dir);
+}
+
 TEST(ListenAddresses, PortZeroLetsEachServerPickItsOwn) {
   EXPECT_EQ(tcp_addresses("0.0.0.0:7000"),
             std::make_pair(std::string("tcp:0.0.0.0:7000"), std::string("tcp:0.0.0.0:7001")));

@@ -15,8 +15,7 @@ muzero="$1"
 config="$2"
 here=$(dirname "$0")
 . "$here/netns.sh"
-prefix="mzh$$"
-prefix=${prefix:0:8}
+prefix="mh$(($$ % 10000))"  # interface names are at most 15 bytes: PREFIX-learner
 hosts=(learner w1 w2)
 work=$(mktemp -d)
 cleanup() {
@@ -52,19 +51,24 @@ tiny=(--set self_play.num_workers=0 --set self_play.num_simulations=10
       --set self_play.num_parallel_games=8 --set training.batch_size=32
       --set test.episodes=1 --set test.interval_steps=100000)
 
+# Secrets made ahead, as for Kubernetes: the learner uses them, w2 takes the token from
+# MUZERO_TOKEN, w1 from the file the endpoint names.
+"$muzero" secrets --out "$work/secrets" > /dev/null
+check "muzero secrets refuses to overwrite" bash -c "! '$muzero' secrets --out '$work/secrets' 2>/dev/null"
 netns_run "$prefix" learner "$muzero" train --config "$config" --run-dir "$run" "${tiny[@]}" \
-  --set training.training_steps=1000000 --listen 0.0.0.0:0 --advertise "$learner_ip" \
+  --secrets "$work/secrets" --set training.training_steps=1000000 --listen 0.0.0.0:0 --advertise "$learner_ip" \
   > "$work/learner1.log" 2>&1 &
 learner=$!
-for w in w1 w2; do
-  netns_run "$prefix" "$w" "$muzero" worker --run-dir "$run" --worker-id "${w#w}" \
-    > "$work/$w.log" 2>&1 &
-  eval "pid_$w=$!"
-done
+netns_run "$prefix" w1 "$muzero" worker --run-dir "$run" --worker-id 1 > "$work/w1.log" 2>&1 &
+pid_w1=$!
+MUZERO_TOKEN=$(cat "$work/secrets/token") netns_run "$prefix" w2 "$muzero" worker --run-dir "$run" \
+  --worker-id 2 > "$work/w2.log" 2>&1 &
+pid_w2=$!
 
 # 1. Both workers attach over TCP; training runs on their games.
 check "both workers attach as remote workers" wait_for 90 at_least workers_remote 2
 check "training runs on the remote workers' games" wait_for 60 at_least training_step 30
+check "the run uses the secrets made ahead" cmp -s "$work/secrets/token" "$run/token"
 check "the endpoint names the learner's address inside its namespace" \
   grep -q "storage: tcp:$learner_ip:" "$run/endpoint"
 check "the learner's status line counts the remote workers" \

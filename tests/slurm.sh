@@ -23,8 +23,7 @@ fi
 "$source_dir/scripts/test_tools.sh" slurm-wlm munge
 case $? in 0) ;; 77) echo "SKIP: Slurm is not installed and cannot be"; exit 77 ;; *) exit 1 ;; esac
 
-prefix="mzs$$"
-prefix=${prefix:0:8}
+prefix="ms$(($$ % 10000))"  # interface names are at most 15 bytes
 nodes=(n1 n2 n3)
 subnet=10.78.0
 work=$(mktemp -d)

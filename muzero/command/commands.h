@@ -22,5 +22,6 @@ CommandRunner add_worker_command(CLI::App& app);
 CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_play_command(CLI::App& app);
 CommandRunner add_export_command(CLI::App& app);
+CommandRunner add_secrets_command(CLI::App& app);
 
 }  // namespace muzero

@@ -29,6 +29,7 @@ struct TrainOptions {
   std::string listen;
   std::string advertise;
   std::string run_dir;  // a new run in exactly this directory
+  std::string secrets;  // made ahead with `muzero secrets`
 };
 
 // A run resumes only from intact state: a damaged checkpoint or replay-buffer file is refused
@@ -113,6 +114,7 @@ int run(const TrainOptions& options) {
   }
   if (run_dir.empty()) run_dir = make_run_directory(config);
   try {
+    if (!options.secrets.empty()) import_run_secrets(options.secrets, run_dir);
     prepare_run_secrets(run_dir);
     ensure_private_directory(socket_directory(run_dir));
     write_file_atomically(run_dir / run_files::kConfig, config_to_yaml(config));
@@ -175,6 +177,9 @@ CommandRunner add_train_command(CLI::App& app) {
                     "With --listen: the host name or address that remote workers connect to, "
                     "written to RUN_DIR/endpoint (default: the --listen host, or this machine's "
                     "host name when that is 0.0.0.0)");
+  train->add_option("--secrets", options->secrets,
+                    "Use the token and certificate made ahead with `muzero secrets --out DIR` "
+                    "(a Kubernetes Secret) instead of new ones");
   train->callback([config, resume] {
     if (config->count() == 0 && resume->count() == 0) {
       throw CLI::RequiredError("--config or --resume");

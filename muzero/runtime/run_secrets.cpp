@@ -50,6 +50,26 @@ RunToken prepare_run_secrets(const std::filesystem::path& run_dir) {
   return token;
 }
 
+void import_run_secrets(const std::filesystem::path& from, const std::filesystem::path& run_dir) {
+  const RunToken token = read_token_file(from / run_files::kToken);
+  const std::string certificate = read_text(from / run_files::kTlsCertificate);
+  if (certificate_sha256(certificate) != token.certificate_sha256) {
+    throw TokenError((from / run_files::kTlsCertificate).string() +
+                     ": it is not the certificate the token names");
+  }
+  const auto existing = run_dir / run_files::kToken;
+  if (std::filesystem::exists(existing)) {
+    if (read_token_file(existing).to_text() != token.to_text()) {
+      throw TokenError(existing.string() + " is another token than " +
+                       (from / run_files::kToken).string() + "; the run keeps its own");
+    }
+    return;
+  }
+  write_file_atomically(run_dir / run_files::kTlsKey, read_text(from / run_files::kTlsKey), 0600);
+  write_file_atomically(run_dir / run_files::kTlsCertificate, certificate);
+  write_token_file(existing, token);  // last, as in prepare_run_secrets
+}
+
 RunToken load_run_token(const std::filesystem::path& run_dir) {
   return read_token_file(run_dir / run_files::kToken);
 }

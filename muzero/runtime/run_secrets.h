@@ -14,6 +14,10 @@ namespace muzero {
 // whose certificate is missing or another is refused). Throws TokenError or FileWriteError.
 RunToken prepare_run_secrets(const std::filesystem::path& run_dir);
 
+// For `muzero train --secrets DIR`: copies secrets made ahead (`muzero secrets`) into a new run,
+// or checks that a resumed run has the same token. Throws TokenError or FileWriteError.
+void import_run_secrets(const std::filesystem::path& from, const std::filesystem::path& run_dir);
+
 // For the run's processes. Throws TokenError naming the file.
 RunToken load_run_token(const std::filesystem::path& run_dir);
 std::shared_ptr<boost::asio::ssl::context> load_server_tls(const std::filesystem::path& run_dir);
