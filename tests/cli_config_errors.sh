@@ -41,6 +41,17 @@ expect 2 "replay_buffer.augment_symmetries: cartpole has no symmetries to relabe
 expect 2 "--config or --resume is required" train
 expect 2 "--config excludes --resume" train --config "$data/../../configs/cartpole.yaml" --resume /tmp
 expect 0 "train" --help
+# Distributed training's options (docs/distributed.md).
+held="${TMPDIR:-/tmp}/muzero-cli-errors-held"
+mkdir -p "$held" && echo "game: {name: cartpole}" > "$held/config.yaml"
+expect 2 "already holds a run; continue it with --resume $held" \
+  train --config "$data/../../configs/cartpole.yaml" --run-dir "$held"
+rm -rf "$held"
+expect 2 "--listen: bad port in '0.0.0.0:65535'" \
+  train --config "$data/../../configs/cartpole.yaml" --listen 0.0.0.0:65535
+expect 2 "--run-dir or --connect is required" worker
+expect 2 "--run-dir excludes --connect" worker --run-dir /tmp --connect 127.0.0.1:7000
+expect 2 "port 0 is for --listen" worker --connect 127.0.0.1:0
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -225,6 +225,12 @@ int attack(const std::vector<std::string>& args) {
   } else if (name == "big-batch") {
     outcome = send_as(role_named(args.at(3)), address, token, MessageType::kBatchRequest,
                       encode_int(1 << 20));
+  } else if (name == "long-wait") {  // a wait for a training step longer than storage allows
+    outcome = send_as(PeerRole::kSelfPlay, address, token, MessageType::kWaitForStep,
+                      encode_wait_for_step({1, kMaxWaitMilliseconds + 1}));
+  } else if (name == "wait") {  // a wait from a role that does not play
+    outcome = send_as(role_named(args.at(3)), address, token, MessageType::kWaitForStep,
+                      encode_wait_for_step({1, 10}));
   } else if (name == "flood") {
     std::vector<std::unique_ptr<RawTcp>> held;
     const int count = std::stoi(args.at(3));

@@ -64,6 +64,8 @@ check "garbage weights from a local trainer are refused" refused weights "$local
 check "training_done from a worker is refused" refused counter "$storage"
 check "a NaN counter with an odd name is refused" refused nan-counter "$storage"
 check "a batch request from a worker is refused" refused big-batch "$replay" self_play
+check "a wait for a training step beyond 1 s is refused" refused long-wait "$storage"
+check "a wait from the trainer's role is refused" refused wait "$local_storage" trainer
 check "a batch of 2^20 samples is refused" refused big-batch "$local_replay" trainer
 nan_refused=0
 for _ in $(seq 30); do refused nan-game "$replay" && nan_refused=$((nan_refused + 1)); done

@@ -73,7 +73,7 @@ TEST(Frame, RefusesOversizedGarbageAndCorruptFrames) {
             "bad frame magic (not a muzero peer?)");
   std::vector<std::byte> version = good;
   version[4] = std::byte{9};
-  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 2)");
+  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 3)");
   std::vector<std::byte> type = good;
   type[6] = std::byte{0x7F};
   EXPECT_EQ(refusal(type), "unknown message type 127");
@@ -253,6 +253,13 @@ TEST(Messages, PrioritiesWeightsAndCountersRoundTrip) {
   EXPECT_EQ(decode_counters(encode_counters(counters)), counters);
   EXPECT_EQ(decode_int(encode_int(-7)), -7);
   EXPECT_THROW(decode_int(std::vector<std::byte>(3)), DecodeError);
+  const WaitForStep wait = decode_wait_for_step(encode_wait_for_step({1234, 50}));
+  EXPECT_EQ(wait.step, 1234);
+  EXPECT_EQ(wait.max_milliseconds, 50);
+  EXPECT_THROW(decode_wait_for_step(encode_int(5)), DecodeError);  // too short
+  EXPECT_THROW(decode_wait_for_step(encode_wait_for_step({1, -1})), DecodeError);
+  EXPECT_THROW(decode_wait_for_step(encode_wait_for_step({1, kMaxWaitMilliseconds + 1})),
+               DecodeError);
 }
 
 }  // namespace

@@ -135,6 +135,64 @@ TEST(Sockets, OpenConnectionsAreCountedByRoleUntilTheyClose) {
   EXPECT_EQ(server.stats().open_of(PeerRole::kTrainer), 1);
 }
 
+// A reply given later (storage answering a worker once training reaches a step): the client
+// waits for it, the connection reads nothing else meanwhile, and other connections go on.
+TEST(Sockets, DeferredRepliesArriveWhenGiven) {
+  boost::asio::io_context io;
+  std::vector<Responder> waiting;
+  FrameServer server(
+      io, socket_path("deferred"),
+      [&](const Frame& frame, const Peer& peer) -> std::optional<Reply> {
+        if (text_of(frame.payload) == "later") {
+          waiting.push_back(peer.defer_reply());
+          return std::nullopt;
+        }
+        return Reply{MessageType::kStats, bytes_of("now")};
+      },
+      test_options());
+  std::thread thread([&] { io.run_for(std::chrono::seconds(20)); });
+  auto answer_waiting = [&](const std::string& text) {
+    std::promise<std::size_t> answered;
+    boost::asio::post(io, [&] {
+      for (Responder& respond : waiting) respond(Reply{MessageType::kStats, bytes_of(text)});
+      answered.set_value(waiting.size());
+      waiting.clear();
+    });
+    return answered.get_future().get();
+  };
+  auto later = std::async(std::launch::async, [&] {
+    Connection connection(server.bound_address(), client());
+    const std::string first =
+        text_of(connection.request(MessageType::kStats, bytes_of("later")).payload);
+    return first + "," + text_of(connection.request(MessageType::kStats, bytes_of("x")).payload);
+  });
+  Connection other(server.bound_address(), client());
+  EXPECT_EQ(text_of(other.request(MessageType::kStats, bytes_of("x")).payload), "now");
+  std::size_t answered = 0;
+  for (int i = 0; i < 250 && answered == 0; ++i) {  // until the request has arrived
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    answered = answer_waiting("done");
+  }
+  EXPECT_EQ(answered, 1u);
+  EXPECT_EQ(later.get(), "done,now");
+  // A responder called once its connection has closed sends nothing and breaks nothing.
+  {
+    Connection closing(server.bound_address(), client());
+    closing.send(MessageType::kStats, bytes_of("later"));
+    for (int i = 0; i < 250; ++i) {
+      std::promise<std::size_t> count;
+      boost::asio::post(io, [&] { count.set_value(waiting.size()); });
+      if (count.get_future().get() > 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(answer_waiting("too late"), 1u);
+  EXPECT_EQ(text_of(other.request(MessageType::kStats, bytes_of("x")).payload), "now");
+  io.stop();
+  thread.join();
+}
+
 // Workers name the learner's host as a cluster or Kubernetes service would: by name.
 TEST(Sockets, ClientsResolveHostNames) {
   const auto endpoint = resolve_endpoint("tcp:localhost:4242");

@@ -15,7 +15,8 @@
 namespace muzero {
 
 constexpr std::uint32_t kFrameMagic = 0x465A554Du;  // bytes 'M' 'U' 'Z' 'F'
-constexpr std::uint16_t kProtocolVersion = 2;       // 2: authenticated connections (handshake.h)
+// 2: authenticated connections (handshake.h); 3: kWaitForStep.
+constexpr std::uint16_t kProtocolVersion = 3;
 constexpr std::size_t kFrameHeaderSize = 16;
 
 enum class MessageType : std::uint16_t {
@@ -30,7 +31,9 @@ enum class MessageType : std::uint16_t {
   kHello,           // server -> client: the server's nonce, first on every connection
   kAuth,            // client -> server: role, nonce and proof of the run's secret
   kAuthOk,          // server -> client: the server's proof
-  kLast = kAuthOk,
+  kWaitForStep,     // self-play -> shared storage: "answer with the counters once training reaches
+                    // step s, or after t ms" (a worker ahead of the ratio waits without polling)
+  kLast = kWaitForStep,
 };
 constexpr std::size_t kMessageTypeCount = static_cast<std::size_t>(MessageType::kLast) + 1;
 

@@ -97,6 +97,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() {
+    std::weak_ptr<Session> weak = weak_from_this();
+    // The responder keeps the session alive: with no read or write pending, nothing else does.
+    peer_.defer_reply = [weak]() -> Responder {
+      auto self = weak.lock();
+      if (!self) return [](Reply) {};
+      self->deferred_ = true;
+      return [self](Reply reply) {
+        if (self->closed_ || !self->deferred_) return;
+        self->deferred_ = false;
+        self->write(encode_frame(reply.type, reply.payload));
+      };
+    };
     arm(state_->options.handshake_timeout,
         "no authentication within " + seconds(state_->options.handshake_timeout));
     auto self = shared_from_this();
@@ -119,6 +131,7 @@ class Session : public std::enable_shared_from_this<Session> {
         timer_.cancel();
         std::optional<Reply> reply = state_->handler(*frame, peer_);
         if (reply) return write(encode_frame(reply->type, reply->payload));
+        if (deferred_) return;  // the responder writes the reply, then reading goes on
       }
     } catch (const std::exception& error) {
       if (!authenticated_) return refuse_connection(error.what());
@@ -218,6 +231,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Peer peer_;
   Nonce nonce_{};
   bool authenticated_ = false;
+  bool deferred_ = false;  // a reply is due from a responder
   bool frame_timer_armed_ = false;
   bool closed_ = false;
   std::array<std::byte, 64 * 1024> in_{};

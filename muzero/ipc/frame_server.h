@@ -28,11 +28,19 @@ struct Reply {
   std::vector<std::byte> payload;
 };
 
+// Sends a reply given later (deferred): at most once, on the server's thread; nothing if the
+// connection has closed meanwhile.
+using Responder = std::function<void(Reply)>;
+
 // The authenticated peer of a connection.
 struct Peer {
   PeerRole role = PeerRole::kSelfPlay;
   bool remote = false;  // over TCP
   std::string address;  // for logs
+  // For a handler that answers later (a wait for an event): returns the responder, and the
+  // handler returns nullopt. The connection reads nothing more until the reply is sent, so a
+  // peer has at most one deferred request; the handler must answer within the frame timeout.
+  std::function<Responder()> defer_reply;
 };
 
 // Throws DecodeError unless `peer` is of `role`: "WHAT is the trainer's to send, not ...".

@@ -332,6 +332,26 @@ std::map<std::string, double> decode_counters(std::span<const std::byte> payload
   return counters;
 }
 
+std::vector<std::byte> encode_wait_for_step(const WaitForStep& wait) {
+  PayloadWriter w;
+  w.put<std::int64_t>(wait.step);
+  w.put<std::int64_t>(wait.max_milliseconds);
+  return std::move(w.bytes());
+}
+
+WaitForStep decode_wait_for_step(std::span<const std::byte> payload) {
+  PayloadReader r(payload);
+  WaitForStep wait;
+  wait.step = r.get<std::int64_t>();
+  wait.max_milliseconds = r.get<std::int64_t>();
+  r.expect_end();
+  if (wait.max_milliseconds < 0 || wait.max_milliseconds > kMaxWaitMilliseconds) {
+    throw DecodeError("a wait of " + std::to_string(wait.max_milliseconds) + " ms (at most " +
+                      std::to_string(kMaxWaitMilliseconds) + ")");
+  }
+  return wait;
+}
+
 std::vector<std::byte> encode_int(std::int64_t value) {
   PayloadWriter w;
   w.put<std::int64_t>(value);

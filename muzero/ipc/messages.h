@@ -62,6 +62,16 @@ std::vector<std::byte> encode_counters(const std::map<std::string, double>& coun
 std::map<std::string, double> decode_counters(std::span<const std::byte> payload);
 
 // Single integers (kBatchRequest's batch size, kWeightsRequest's known version, acks).
+// kWaitForStep: the training step to wait for, and for at most how long.
+struct WaitForStep {
+  std::int64_t step = 0;
+  std::int64_t max_milliseconds = 0;  // 0..kMaxWaitMilliseconds
+};
+constexpr std::int64_t kMaxWaitMilliseconds = 1000;
+std::vector<std::byte> encode_wait_for_step(const WaitForStep& wait);
+// Throws DecodeError for a payload of another size or a wait out of range.
+WaitForStep decode_wait_for_step(std::span<const std::byte> payload);
+
 std::vector<std::byte> encode_int(std::int64_t value);
 std::int64_t decode_int(std::span<const std::byte> payload);
 

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <thread>
 
 #include "games/registry.h"
@@ -66,6 +67,10 @@ class WorkerProgress {
   std::chrono::steady_clock::time_point logged_at_ = std::chrono::steady_clock::now();
 };
 
+// The longest a worker ahead of the ratio waits before it looks again (a trainer that stopped
+// stepping: restarted, or done).
+constexpr auto kRatioWait = std::chrono::milliseconds(50);
+
 struct Player {
   std::shared_ptr<MuZeroNetwork> network;
   std::unique_ptr<TorchEvaluator> evaluator;
@@ -120,10 +125,15 @@ int run_self_play_role(const RoleContext& context) {
         std::max<double>(config.num_workers, counter(counts, counters::kWorkersLocal) +
                                                  counter(counts, counters::kWorkersRemote));
     const double slack = static_cast<double>(config.num_parallel_games) * workers;
+    const double needed =
+        config.ratio ? *config.ratio * (counter(counts, counters::kPlayedSteps) - slack) : 0;
     if (config.ratio && counter(counts, counters::kPlayedGames) >= config.start_after_games &&
         counter(counts, counters::kBufferReady) > 0 && trained < config.training_steps &&
-        trained < *config.ratio * (counter(counts, counters::kPlayedSteps) - slack)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // training is behind
+        trained < needed) {
+      // Training is behind: storage answers once it has caught up. Polling every 2 ms instead
+      // cost the learner's machine half a core with 4 remote workers (TLS requests), which the
+      // trainer then lacked.
+      storage.wait_for_step(static_cast<std::int64_t>(std::ceil(needed)), kRatioWait);
       continue;
     }
     const double temperature = scheduled_temperature(

@@ -30,6 +30,14 @@ std::int64_t StorageClient::publish_weights(const std::string& blob, std::int64_
           .payload);
 }
 
+std::map<std::string, double> StorageClient::wait_for_step(std::int64_t step,
+                                                           std::chrono::milliseconds at_most) {
+  return decode_counters(expect(connection_.request(MessageType::kWaitForStep,
+                                                    encode_wait_for_step({step, at_most.count()})),
+                                MessageType::kStats)
+                             .payload);
+}
+
 WeightsMessage StorageClient::weights_newer_than(std::int64_t known_version) {
   return decode_weights(
       expect(connection_.request(MessageType::kWeightsRequest, encode_int(known_version)),

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <fstream>
 
 #include "games/registry.h"
@@ -51,7 +52,8 @@ FrameLimits storage_limits(std::size_t weights_bytes) {
       .allow(MessageType::kConfig, 0)
       .allow(MessageType::kWeights, 16 + 8 + 2 * weights_bytes + (64 << 10))
       .allow(MessageType::kWeightsRequest, 8)
-      .allow(MessageType::kStats, stats);
+      .allow(MessageType::kStats, stats)
+      .allow(MessageType::kWaitForStep, 16);
 }
 
 // Moves per second of the local and the remote self-play workers, between two metric writes.
@@ -163,6 +165,29 @@ int run_storage_role(const RoleContext& context) {
     storage.set_counter(counters::kWorkersLocal, local);
     storage.set_counter(counters::kWorkersRemote, remote);
   };
+  // Self-play workers ahead of the ratio, waiting for a training step (kWaitForStep): answered
+  // when the trainer reports it, or at their deadline.
+  struct Waiter {
+    explicit Waiter(boost::asio::io_context& context) : deadline(context) {}
+    double step = 0;
+    boost::asio::steady_timer deadline;
+    Responder respond;
+    bool answered = false;
+  };
+  std::vector<std::shared_ptr<Waiter>> waiters;
+  const auto answer = [&](Waiter& waiter) {
+    if (waiter.answered) return;
+    waiter.answered = true;
+    waiter.deadline.cancel();
+    waiter.respond(Reply{MessageType::kStats, encode_counters(storage.counters())});
+  };
+  const auto answer_reached = [&] {
+    const double step = counter(storage.counters(), counters::kTrainingStep);
+    for (const auto& waiter : waiters) {
+      if (step >= waiter->step) answer(*waiter);
+    }
+    std::erase_if(waiters, [](const auto& waiter) { return waiter->answered; });
+  };
   const std::string config_yaml = config_to_yaml(context.config);
   const FrameServer::Handler handler = [&](const Frame& frame,
                                            const Peer& peer) -> std::optional<Reply> {
@@ -207,7 +232,22 @@ int run_storage_role(const RoleContext& context) {
           }
         }
         count_workers();
+        answer_reached();
         return Reply{MessageType::kStats, encode_counters(storage.counters())};
+      }
+      case MessageType::kWaitForStep: {
+        require_role(peer, PeerRole::kSelfPlay, "waits for training steps");
+        const WaitForStep wait = decode_wait_for_step(frame.payload);
+        auto waiter = std::make_shared<Waiter>(io);
+        waiter->step = static_cast<double>(wait.step);
+        waiter->respond = peer.defer_reply();
+        waiters.push_back(waiter);
+        waiter->deadline.expires_after(std::chrono::milliseconds(wait.max_milliseconds));
+        waiter->deadline.async_wait([&answer, waiter](const boost::system::error_code& error) {
+          if (!error) answer(*waiter);
+        });
+        answer_reached();  // already there
+        return std::nullopt;
       }
       default:
         throw DecodeError("shared storage does not handle message type " +

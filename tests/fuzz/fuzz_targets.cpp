@@ -87,8 +87,12 @@ int messages(const std::uint8_t* data, std::size_t size) {
       case 5:
         decode_counters(payload);
         break;
-      default:
-        decode_int(payload);
+      default:  // the fixed-size payloads
+        try {
+          decode_int(payload);
+        } catch (const DecodeError&) {
+        }
+        decode_wait_for_step(payload);
     }
   } catch (const DecodeError&) {
   } catch (const InvalidGameRecord&) {
