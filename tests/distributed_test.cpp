@@ -11,7 +11,7 @@
 #include "muzero/runtime/endpoint_publisher.h"
 #include "muzero/runtime/reconnect_delay.h"
 #include "muzero/runtime/role_context.h"
-#include "muzero/runtime/run_endpoint.h"
+#include "muzero/persist/run_endpoint.h"
 #include "muzero/runtime/run_secrets.h"
 
 namespace muzero {

@@ -15,7 +15,7 @@
 #include "muzero/ipc/connection.h"
 #include "muzero/runtime/reconnect_delay.h"
 #include "muzero/runtime/roles.h"
-#include "muzero/runtime/run_endpoint.h"
+#include "muzero/persist/run_endpoint.h"
 
 namespace muzero {
 namespace {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "muzero/runtime/run_endpoint.h"
+#include "muzero/persist/run_endpoint.h"
 
 namespace muzero {
 

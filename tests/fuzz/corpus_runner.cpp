@@ -12,6 +12,7 @@
 #include "muzero/ipc/handshake.h"
 #include "muzero/ipc/messages.h"
 #include "muzero/persist/replay_file.h"
+#include "muzero/persist/run_endpoint.h"
 #include "replay_buffer/replay_buffer.h"
 #include "tests/fuzz/fuzz_targets.h"
 
@@ -84,6 +85,10 @@ void write_seeds(const fs::path& root) {
       games.size());
   std::ofstream(root / "counters_file" / "seed-counters")
       << "played_games 12\ntraining_step 3.5\n\nunknown 1\n";
+  std::ofstream(root / "endpoint_file" / "seed-endpoint")
+      << RunEndpoint{"tcp:node1:41000", "tcp:10.0.0.1:41001", "/shared/run/token",
+                     RunStatus::kStopped}
+             .to_text();
 }
 
 std::vector<std::uint8_t> read(const fs::path& path) {

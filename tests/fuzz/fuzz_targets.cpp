@@ -11,6 +11,7 @@
 #include "muzero/ipc/run_token.h"
 #include "muzero/persist/counters_file.h"
 #include "muzero/persist/replay_file.h"
+#include "muzero/persist/run_endpoint.h"
 #include "replay_buffer/replay_buffer.h"
 
 namespace muzero::fuzz {
@@ -142,6 +143,19 @@ int replay_file(const std::uint8_t* data, std::size_t size) {
 int counters_file(const std::uint8_t* data, std::size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
   read_counters_file(in);
+  return 0;
+}
+
+int endpoint_file(const std::uint8_t* data, std::size_t size) {
+  try {
+    const RunEndpoint endpoint =
+        RunEndpoint::from_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz");
+    // What is accepted must read back as itself.
+    if (RunEndpoint::from_text(endpoint.to_text(), "again").to_text() != endpoint.to_text()) {
+      __builtin_trap();
+    }
+  } catch (const EndpointError&) {
+  }
   return 0;
 }
 

@@ -19,6 +19,8 @@ int handshake(const std::uint8_t* data, std::size_t size);
 int replay_file(const std::uint8_t* data, std::size_t size);
 // The counters file.
 int counters_file(const std::uint8_t* data, std::size_t size);
+// RUN_DIR/endpoint, as a remote worker reads it (a file on a shared file system).
+int endpoint_file(const std::uint8_t* data, std::size_t size);
 
 struct Target {
   std::string_view name;
@@ -28,6 +30,7 @@ inline constexpr Target kTargets[] = {{"frame", frame},
                                       {"messages", messages},
                                       {"handshake", handshake},
                                       {"replay_file", replay_file},
-                                      {"counters_file", counters_file}};
+                                      {"counters_file", counters_file},
+                                      {"endpoint_file", endpoint_file}};
 
 }  // namespace muzero::fuzz

@@ -1,4 +1,4 @@
-#include "muzero/runtime/run_endpoint.h"
+#include "muzero/persist/run_endpoint.h"
 
 #include <fstream>
 #include <map>
