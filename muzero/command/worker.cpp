@@ -7,15 +7,17 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "muzero/command/commands.h"
 #include "muzero/ipc/connection.h"
+#include "muzero/persist/run_endpoint.h"
 #include "muzero/runtime/reconnect_delay.h"
 #include "muzero/runtime/roles.h"
-#include "muzero/persist/run_endpoint.h"
 
 namespace muzero {
 namespace {
