@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -61,7 +62,54 @@ std::vector<std::vector<int64_t>> tensor_shapes(MuZeroNetwork& network) {
   return shapes;
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> float_tensors(MuZeroNetwork& network) {
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& p : network.named_parameters(true)) tensors.emplace_back(p.key(), p.value());
+  for (const auto& b : network.named_buffers(true)) {
+    if (b.value().is_floating_point()) tensors.emplace_back(b.key(), b.value());
+  }
+  return tensors;
+}
+
 }  // namespace
+
+Parameters to_parameters(MuZeroNetwork& network) {
+  torch::NoGradGuard no_grad;
+  Parameters parameters;
+  for (const auto& [name, tensor] : float_tensors(network)) {
+    const torch::Tensor values = tensor.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    NamedTensor named{name, {}, {}};
+    for (const auto size : values.sizes()) named.shape.push_back(static_cast<int>(size));
+    named.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+    parameters.tensors.push_back(std::move(named));
+  }
+  return parameters;
+}
+
+void load_parameters(MuZeroNetwork& network, const Parameters& parameters) {
+  ParameterLayout layout;
+  auto tensors = float_tensors(network);
+  for (const auto& [name, tensor] : tensors) {
+    TensorSpec spec{name, {}};
+    for (const auto size : tensor.sizes()) spec.shape.push_back(static_cast<int>(size));
+    layout.push_back(std::move(spec));
+  }
+  check_layout(parameters, layout);  // every tensor present, none extra, shapes equal
+  for (const NamedTensor& named : parameters.tensors) {
+    for (float value : named.values) {
+      if (!std::isfinite(value)) {
+        throw ParametersError("tensor " + named.name + " holds values that are not finite");
+      }
+    }
+  }
+  torch::NoGradGuard no_grad;
+  for (auto& [name, tensor] : tensors) {
+    const NamedTensor& named = parameters.at(name);
+    const torch::Tensor source =
+        torch::from_blob(const_cast<float*>(named.values.data()), tensor.sizes(), torch::kFloat);
+    tensor.copy_(source);
+  }
+}
 
 bool all_finite(MuZeroNetwork& network) {
   torch::NoGradGuard no_grad;

@@ -11,45 +11,11 @@
 #include <torch/types.h>
 
 #include "games/game.h"
+#include "models/network_params.h"
+#include "models/parameters.h"
 #include "models/support.h"
 
 namespace muzero {
-
-struct NetworkParams {
-  std::string type = "fully_connected";  // or "residual"
-  int support_size = 10;
-  // Values and rewards are multiplied by this before the support transform, and divided after:
-  // with 10, a reward of 1 lands on support bins 2-3 instead of sharing bin 0 with 0.
-  double support_scale = 1.0;
-  // Fully connected network.
-  int encoding_size = 8;
-  std::vector<int> fc_representation_layers;
-  // Optional convolution in front of the representation MLP (0 channels: none): one layer of
-  // fc_conv_kernel x fc_conv_kernel filters over the C x H x W observation, no padding, whose
-  // outputs join the flattened observation. With kernel 4 every Connect4 line of four lies
-  // inside one window, so line patterns are learned once and shared across the board.
-  int fc_conv_channels = 0;
-  int fc_conv_kernel = 4;
-  // How the dynamics sees the action: "one_hot" appends a one-hot action to the hidden state
-  // (muzero-general); "per_action" also places the hidden state in the action's block of an
-  // encoding_size x actions input, so the first dynamics layer has its own weights for each
-  // action. A reward that depends on state and action together (which Connect4 column wins)
-  // is learned much faster that way (docs/learning.md, "Connect4 tactics").
-  std::string fc_action_input = "one_hot";
-  std::vector<int> fc_dynamics_layers{16};
-  std::vector<int> fc_reward_layers{16};
-  std::vector<int> fc_value_layers{16};
-  std::vector<int> fc_policy_layers{16};
-  // Residual network.
-  int blocks = 1;
-  int channels = 16;
-  int reduced_channels_reward = 16;
-  int reduced_channels_value = 16;
-  int reduced_channels_policy = 16;
-  std::vector<int> resnet_fc_reward_layers{8};
-  std::vector<int> resnet_fc_value_layers{8};
-  std::vector<int> resnet_fc_policy_layers{8};
-};
 
 struct NetworkOutput {
   torch::Tensor value_logits;   // B x (2 * support + 1)
@@ -68,6 +34,8 @@ class MuZeroNetwork : public torch::nn::Module {
   virtual NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
                                             const torch::Tensor& actions) = 0;
   int action_space_size() const { return action_space_size_; }
+  int support_size() const { return support_size_; }
+  double support_scale() const { return support_scale_; }
   // Scalars (any shape S) -> S x (2 * support_size + 1) target probabilities, and value or
   // reward logits -> scalars, through the support transform with this network's scale.
   torch::Tensor to_support(const torch::Tensor& scalars) const {
@@ -96,6 +64,11 @@ std::shared_ptr<MuZeroNetwork> make_network(const NetworkParams& params, Observa
 // unchanged) weights of another architecture and weights that are not all finite.
 std::string serialize_weights(MuZeroNetwork& network);
 void deserialize_weights(MuZeroNetwork& network, const std::string& bytes);
+// Every parameter and floating-point buffer as float32 on the CPU, named as the module names
+// them (models/network_layout.h lists them), and back. load_parameters refuses
+// (ParametersError, the network unchanged) parameters of another architecture or not finite.
+Parameters to_parameters(MuZeroNetwork& network);
+void load_parameters(MuZeroNetwork& network, const Parameters& parameters);
 // Whether every parameter and floating-point buffer is finite.
 bool all_finite(MuZeroNetwork& network);
 

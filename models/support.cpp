@@ -6,18 +6,6 @@
 
 namespace muzero {
 
-double value_transform(double x) {
-  const double sign = x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
-  return sign * (std::sqrt(std::abs(x) + 1.0) - 1.0) + kValueTransformEpsilon * x;
-}
-
-double inverse_value_transform(double y) {
-  const double eps = kValueTransformEpsilon;
-  const double sign = y > 0 ? 1.0 : (y < 0 ? -1.0 : 0.0);
-  const double root = (std::sqrt(1.0 + 4.0 * eps * (std::abs(y) + 1.0 + eps)) - 1.0) / (2.0 * eps);
-  return sign * (root * root - 1.0);
-}
-
 torch::Tensor scalar_to_support(const torch::Tensor& x, int support_size) {
   const double eps = kValueTransformEpsilon;
   torch::Tensor h = torch::sign(x) * (torch::sqrt(torch::abs(x) + 1) - 1) + eps * x;

@@ -1,15 +1,11 @@
 #pragma once
-// Values and rewards are predicted as categorical distributions over the integers
-// -support_size..support_size of the transformed value h(x) = sign(x)(sqrt(|x|+1) - 1) + eps*x
-// (eps = 0.001; MuZero appendix F, after Pohlen et al. 2018). h is invertible in closed form.
+// The support transform on LibTorch tensors, for the trainer (models/value_transform.h states it
+// and has the scalar decoding the evaluators use).
 #include <torch/types.h>
 
+#include "models/value_transform.h"
+
 namespace muzero {
-
-constexpr double kValueTransformEpsilon = 0.001;
-
-double value_transform(double x);
-double inverse_value_transform(double y);
 
 // x: any shape S of scalars -> S x (2 * support_size + 1) probabilities. h(x) is clamped to the
 // support and split between its two neighbouring integers.

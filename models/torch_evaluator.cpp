@@ -37,19 +37,34 @@ void TorchEvaluator::store(const torch::Tensor& hidden, std::span<const int> slo
   pool_.index_copy_(0, to_index(slots), hidden);
 }
 
+void TorchEvaluator::load(const Parameters& parameters) {
+  load_parameters(*network_, parameters);
+}
+
+namespace {
+
+// logits: B x bins -> B scalars, decoded on the CPU one sample at a time (a handful of flops
+// each); LibTorch's softmax, sum and transform cost several operation dispatches per call.
+void decode(const torch::Tensor& logits, const MuZeroNetwork& network, std::vector<float>& out) {
+  const torch::Tensor cpu = logits.to(torch::kCPU, torch::kFloat).contiguous();
+  const auto batch = cpu.size(0), bins = cpu.size(1);
+  out.resize(batch);
+  const float* data = cpu.data_ptr<float>();
+  for (int64_t b = 0; b < batch; ++b) {
+    out[b] = decode_support(data + b * bins, network.support_size(), network.support_scale());
+  }
+}
+
+}  // namespace
+
 void TorchEvaluator::read_outputs(const NetworkOutput& output, InferenceOutputs& out) const {
-  const torch::Tensor values =
-      network_->to_scalar(output.value_logits).to(torch::kCPU).contiguous();
-  const torch::Tensor policy = output.policy_logits.to(torch::kFloat).to(torch::kCPU).contiguous();
-  const auto B = values.size(0);
-  out.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + B);
+  const torch::Tensor policy = output.policy_logits.to(torch::kCPU, torch::kFloat).contiguous();
   out.policy_logits.assign(policy.data_ptr<float>(), policy.data_ptr<float>() + policy.numel());
+  decode(output.value_logits, *network_, out.values);
   if (output.reward_logits.defined()) {
-    const torch::Tensor rewards =
-        network_->to_scalar(output.reward_logits).to(torch::kCPU).contiguous();
-    out.rewards.assign(rewards.data_ptr<float>(), rewards.data_ptr<float>() + B);
+    decode(output.reward_logits, *network_, out.rewards);
   } else {
-    out.rewards.assign(B, 0.0f);
+    out.rewards.assign(out.values.size(), 0.0f);
   }
 }
 
@@ -67,8 +82,7 @@ void TorchEvaluator::initial_inference(std::span<const float> observations,
   const NetworkOutput output = network_->initial_inference(input);
   store(output.hidden_state, slots);
   read_outputs(output, out);
-  ++calls_;
-  inferences_ += B;
+  count_call(B);
 }
 
 void TorchEvaluator::recurrent_inference(std::span<const int> parent_slots,
@@ -83,8 +97,7 @@ void TorchEvaluator::recurrent_inference(std::span<const int> parent_slots,
   const NetworkOutput output = network_->recurrent_inference(hidden, to_index(actions));
   store(output.hidden_state, slots);
   read_outputs(output, out);
-  ++calls_;
-  inferences_ += static_cast<long>(slots.size());
+  count_call(static_cast<long>(slots.size()));
 }
 
 }  // namespace muzero

@@ -6,11 +6,11 @@
 #include <torch/types.h>
 
 #include "models/network.h"
-#include "self_play/evaluator.h"
+#include "models/network_evaluator.h"
 
 namespace muzero {
 
-class TorchEvaluator final : public Evaluator {
+class TorchEvaluator final : public NetworkEvaluator {
  public:
   TorchEvaluator(std::shared_ptr<MuZeroNetwork> network, ObservationShape shape,
                  torch::Device device);
@@ -22,10 +22,9 @@ class TorchEvaluator final : public Evaluator {
   void recurrent_inference(std::span<const int> parent_slots, std::span<const Action> actions,
                            std::span<const int> slots, InferenceOutputs& out) override;
 
+  void load(const Parameters& parameters) override;
+  std::string backend() const override { return "torch"; }
   MuZeroNetwork& network() { return *network_; }
-  // Inference calls and the inferences they held, for the mean batch size.
-  long calls() const { return calls_; }
-  long inferences() const { return inferences_; }
 
  private:
   void store(const torch::Tensor& hidden, std::span<const int> slots);
@@ -37,8 +36,6 @@ class TorchEvaluator final : public Evaluator {
   torch::Device device_;
   torch::Tensor pool_;
   int capacity_ = 0;
-  long calls_ = 0;
-  long inferences_ = 0;
 };
 
 }  // namespace muzero

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "games/registry.h"
+#include "models/evaluator_factory.h"
 #include "trainer/checkpoint.h"
 
 namespace muzero {
@@ -16,6 +17,14 @@ Agent load_agent(const std::string& checkpoint_path) {
                                agent.game->action_space_size());
   load_checkpoint_weights(checkpoint_path, *agent.network);
   return agent;
+}
+
+std::unique_ptr<NetworkEvaluator> make_agent_evaluator(Agent& agent, const std::string& inference) {
+  auto evaluator = make_evaluator(agent.config.network, agent.game->observation_shape(),
+                                  agent.game->action_space_size(),
+                                  inference.empty() ? agent.config.inference : inference);
+  evaluator->load(to_parameters(*agent.network));
+  return evaluator;
 }
 
 std::optional<Agent> load_agent_or_explain(const std::string& checkpoint_path) {

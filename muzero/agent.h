@@ -7,6 +7,7 @@
 
 #include "games/game.h"
 #include "models/network.h"
+#include "models/network_evaluator.h"
 #include "muzero/config.h"
 
 namespace muzero {
@@ -16,6 +17,11 @@ struct Agent {
   std::unique_ptr<Game> game;  // a fresh game of the checkpoint's kind
   std::shared_ptr<MuZeroNetwork> network;
 };
+
+// An evaluator holding the agent's weights, on the backend `inference` names (auto, native or
+// torch; empty: the checkpoint's self_play.inference).
+std::unique_ptr<NetworkEvaluator> make_agent_evaluator(Agent& agent,
+                                                       const std::string& inference = "");
 
 // Throws CheckpointError or ConfigError with the reason when the checkpoint cannot be used.
 Agent load_agent(const std::string& checkpoint_path);

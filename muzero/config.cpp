@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "games/registry.h"
+#include "models/native/backends.h"
 
 namespace muzero {
 namespace {
@@ -281,6 +282,8 @@ const std::vector<Field>& fields() {
       real(
           "self_play", "pb_c_init",
           [](Config& c) -> double& { return c.self_play.search.pb_c_init; }, 0.0, 1e6),
+      choice("self_play", "inference", [](Config& c) -> std::string& { return c.inference; },
+             {"auto", "native", "torch"}),
       choice("self_play", "search",
              [](Config& c) -> std::string& { return c.self_play.search.algorithm; },
              {"puct", "gumbel"}),
@@ -517,11 +520,21 @@ Config parse_config(const std::string& text, const std::string& path,
     throw ConfigError(path + ": test.opponent: '" + config.opponent +
                       "' needs a two-player game; " + config.game_name + " has one player");
   }
+  if (config.inference == "native" && !has_native_backend(config.network)) {
+    throw ConfigError(path +
+                      ": self_play.inference: 'native' runs fully connected networks only; "
+                      "this network is " +
+                      config.network.type + " (use auto or torch)");
+  }
   config.replay.targets.discount = config.self_play.search.discount;
   config.replay.next_observations = config.train.consistency_loss_weight > 0.0;
   config.replay.lookahead_rewards = config.train.lookahead_reward_loss_weight > 0.0;
   config.self_play.record_lookahead_rewards = config.replay.lookahead_rewards;
   return config;
+}
+
+bool acts_natively(const Config& config) {
+  return config.inference != "torch" && has_native_backend(config.network);
 }
 
 std::string config_to_yaml(const Config& config) {

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "models/network.h"
+#include "models/network_params.h"
 #include "replay_buffer/replay_buffer.h"
 #include "self_play/action_selection.h"
 #include "self_play/lockstep_self_play.h"
-#include "trainer/trainer.h"
+#include "trainer/train_params.h"
 
 namespace muzero {
 
@@ -28,6 +28,9 @@ struct Config {
   // self_play: (self_play.search.discount is the game's discount, also used for targets)
   int num_workers = 1;
   int num_parallel_games = 8;
+  // Which backend runs self-play, test and evaluation inference: native (plain C++ on the CPU,
+  // fully connected networks), torch (LibTorch), or auto (native where the network has it).
+  std::string inference = "auto";
   SelfPlayParams self_play;
   std::vector<TemperatureStep> visit_softmax_temperature{{0.5, 1.0}, {0.75, 0.5}, {1.0, 0.25}};
 
@@ -66,6 +69,10 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
 // The same from YAML text; `source` names it in error messages.
 Config parse_config(const std::string& text, const std::string& source,
                     const std::vector<std::string>& overrides = {});
+
+// Whether players act with the native CPU backend (self_play.inference auto or native, and a
+// network it runs) rather than LibTorch.
+bool acts_natively(const Config& config);
 
 // The resolved configuration in the same YAML layout, for the run directory.
 std::string config_to_yaml(const Config& config);

@@ -89,7 +89,7 @@ check "huge game logged" logged "a payload of 1048[0-9]* bytes for message type 
 check "out-of-shape game logged" logged "game record refused: observations of 5 values, but cartpole's have 4"
 check "NaN game logged" logged "game record refused: an observation that is not finite"
 check "weights from a worker logged" logged "weights are the trainer's to send, not the self_play's"
-check "garbage weights logged" logged "refused a message from the trainer .*weights do not fit this network"
+check "garbage weights logged" logged "refused a message from the trainer .*not a parameters encoding"
 check "forbidden counter logged" logged "training_done is not the self_play's to change"
 check "NaN counter logged" logged "counters: an unknown counter"
 check "worker batch request logged" logged "batch requests are the trainer's to send"

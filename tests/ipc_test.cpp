@@ -73,7 +73,7 @@ TEST(Frame, RefusesOversizedGarbageAndCorruptFrames) {
             "bad frame magic (not a muzero peer?)");
   std::vector<std::byte> version = good;
   version[4] = std::byte{9};
-  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 3)");
+  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 4)");
   std::vector<std::byte> type = good;
   type[6] = std::byte{0x7F};
   EXPECT_EQ(refusal(type), "unknown message type 127");

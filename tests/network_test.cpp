@@ -175,17 +175,22 @@ TEST(TorchEvaluator, MatchesDirectNetworkCalls) {
   evaluator.recurrent_inference(parents, actions, children, recurrent);
 
   torch::NoGradGuard no_grad;
+  // The evaluator decodes values in double precision: h^-1 in float32 loses about 5e-5 to the
+  // cancellation in sqrt(1 + 4 eps (|y| + 1 + eps)) - 1, so the reference is decoded in double.
+  const auto to_scalar = [](const torch::Tensor& logits) {
+    return support_to_scalar(logits.to(torch::kDouble), 10);
+  };
   const torch::Tensor obs = torch::tensor(observations).view({2, 1, 1, 4});
   const NetworkOutput direct = net->initial_inference(obs);
-  const torch::Tensor values = support_to_scalar(direct.value_logits, 10);
-  EXPECT_NEAR(initial.values[1], values[1].item<float>(), 1e-6);
+  const torch::Tensor values = to_scalar(direct.value_logits);
+  EXPECT_NEAR(initial.values[1], values[1].item<double>(), 1e-6);
   EXPECT_NEAR(initial.policy_logits[3], direct.policy_logits[1][1].item<float>(), 1e-6);
   const NetworkOutput step =
       net->recurrent_inference(direct.hidden_state.flip(0), torch::tensor({1, 0}));
-  const torch::Tensor rewards = support_to_scalar(step.reward_logits, 10);
-  EXPECT_NEAR(recurrent.rewards[0], rewards[0].item<float>(), 1e-6);
-  EXPECT_NEAR(recurrent.rewards[1], rewards[1].item<float>(), 1e-6);
-  EXPECT_NEAR(recurrent.values[0], support_to_scalar(step.value_logits, 10)[0].item<float>(), 1e-6);
+  const torch::Tensor rewards = to_scalar(step.reward_logits);
+  EXPECT_NEAR(recurrent.rewards[0], rewards[0].item<double>(), 1e-6);
+  EXPECT_NEAR(recurrent.rewards[1], rewards[1].item<double>(), 1e-6);
+  EXPECT_NEAR(recurrent.values[0], to_scalar(step.value_logits)[0].item<double>(), 1e-6);
   EXPECT_EQ(evaluator.calls(), 2);
   EXPECT_EQ(evaluator.inferences(), 4);
 }

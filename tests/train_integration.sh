@@ -8,6 +8,7 @@
 #    replaced and training still finishes; a damaged checkpoint or replay buffer is refused at
 #    --resume (status 2, files unchanged); a trainer that fails at once every time (a checkpoint
 #    of another network) stops the run; a damaged counters file is kept aside;
+#  - only the trainer runs the muzero binary (LibTorch); the other roles run muzero-role;
 #  - killing the supervisor with SIGKILL leaves no process behind; Ctrl-C with storage frozen
 #    (SIGSTOP) still stops the run;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP, and again after the
@@ -49,13 +50,15 @@ tiny=(--set training.batch_size=16 --set self_play.num_simulations=8 --set game.
       --set test.episodes=2 --set self_play.num_parallel_games=4 --set self_play.num_workers=2
       --set training.checkpoint_interval=5)
 
-# 1. A complete tiny run.
+# 1. A complete tiny run, its players on LibTorch (the other runs use the native backend).
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=60 \
+  --set self_play.inference=torch \
   --set output.keep_checkpoint_every=25 --set output.results_dir="$work/a" > "$work/a.log" 2>&1
 check "tiny run exits 0" [ $? -eq 0 ]
 run=$(run_dir "$work/a")
 check "run directory under results_dir/cartpole" [ -n "$run" ]
 check "resolved config written" grep -q "num_simulations: 8" "$run/config.yaml"
+check "players on LibTorch" grep -q "inference: torch" "$run/config.yaml"
 check "all training steps ran" [ "$(counter "$run" training_step)" = 60 ]
 check "games reached the replay buffer" [ -s "$run/replay_buffer.bin" ]
 check "games were counted" [ "$(counter "$run" played_games)" -gt 0 ]
@@ -139,6 +142,15 @@ check "found a self-play worker" [ -n "$victim" ]
 kill -KILL "$victim"
 trainer=$(pgrep -f "__role trainer --run-dir $work/c" | head -n 1)
 check "found the trainer" [ -n "$trainer" ]
+# Only the trainer loads LibTorch: the other roles run the torch-free muzero-role binary.
+role_binary_of() { readlink "/proc/$(pgrep -f "__role $1 --run-dir $work/c" | head -n 1)/exe"; }
+check "storage runs muzero-role" [ "$(basename "$(role_binary_of storage)")" = muzero-role ]
+check "the replay buffer runs muzero-role" [ "$(basename "$(role_binary_of replay)")" = muzero-role ]
+check "a native self-play worker runs muzero-role" \
+  [ "$(basename "$(role_binary_of self_play)")" = muzero-role ]
+check "the trainer runs muzero" [ "$(basename "$(readlink "/proc/$trainer/exe")")" = muzero ]
+check "muzero-role does not link LibTorch" \
+  bash -c "! ldd '$(dirname "$muzero")/muzero-role' | grep -q torch"
 kill -KILL "$trainer"
 wait "$pid"
 check "run with a killed worker and trainer exits 0" [ $? -eq 0 ]

@@ -10,24 +10,13 @@
 #include "models/network.h"
 #include "replay_buffer/batch.h"
 #include "trainer/checkpoint.h"
+#include "trainer/train_params.h"
 
 namespace torch::optim {
 class Optimizer;
 }
 
 namespace muzero {
-
-struct TrainParams {
-  std::string optimizer = "adam";  // or "sgd"
-  double lr_init = 0.02;
-  double lr_decay_rate = 0.8;
-  int lr_decay_steps = 1000;
-  double weight_decay = 1e-4;
-  double momentum = 0.9;  // SGD only
-  double value_loss_weight = 1.0;
-  double consistency_loss_weight = 0.0;       // 0: off (needs batches with next_observations)
-  double lookahead_reward_loss_weight = 0.0;  // 0: off (needs batches with lookahead targets)
-};
 
 struct TrainStepResult {
   // The batch's loss was not finite: no step was made (the weights are as they were).

@@ -1,7 +1,7 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
 //                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
 //                 [--unvisited-value min|parent] [--average-symmetries]
-//                 [--random-opening N] [--json] [--seed S]
+//                 [--random-opening N] [--inference auto|native|torch] [--json] [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
@@ -9,7 +9,6 @@
 #include <memory>
 
 #include "games/registry.h"
-#include "models/torch_evaluator.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
 #include "muzero/config.h"
@@ -31,6 +30,7 @@ struct EvaluateOptions {
   std::string unvisited_value;  // empty: the checkpoint's self_play.unvisited_value
   int random_opening = 0;
   bool average_symmetries = false;
+  std::string inference;  // empty: the checkpoint's self_play.inference
 };
 
 int run(const EvaluateOptions& options) {
@@ -57,11 +57,17 @@ int run(const EvaluateOptions& options) {
     return kExitBadConfig;
   }
   torch::manual_seed(options.seed);
-  TorchEvaluator network_evaluator(agent.network, probe->observation_shape(), torch::kCPU);
+  std::unique_ptr<NetworkEvaluator> network_evaluator;
+  try {
+    network_evaluator = make_agent_evaluator(agent, options.inference);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "muzero: --inference " << options.inference << ": " << error.what() << "\n";
+    return kExitBadConfig;
+  }
   // With no symmetries this passes every call through.
-  SymmetryAveragingEvaluator evaluator(network_evaluator, options.average_symmetries
-                                                              ? probe->symmetries()
-                                                              : std::vector<Symmetry>{});
+  SymmetryAveragingEvaluator evaluator(*network_evaluator, options.average_symmetries
+                                                               ? probe->symmetries()
+                                                               : std::vector<Symmetry>{});
   SearchParams search = config.self_play.search;
   if (options.simulations > 0) search.num_simulations = options.simulations;
   if (!options.search.empty()) search.algorithm = options.search;
@@ -126,6 +132,10 @@ CommandRunner add_evaluate_command(CLI::App& app) {
   evaluate->add_flag("--average-symmetries", options->average_symmetries,
                      "Average the network's policy and value at each root over the game's "
                      "symmetries (the board and its mirror images)");
+  evaluate
+      ->add_option("--inference", options->inference,
+                   "Inference backend (default: the checkpoint's self_play.inference)")
+      ->check(CLI::IsMember({"auto", "native", "torch"}));
   evaluate->add_flag("--json", options->json, "Print one JSON object instead of text");
   evaluate->add_option("--seed", options->seed, "Seeds the games and the random opponent")
       ->capture_default_str();

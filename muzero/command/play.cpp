@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "games/registry.h"
-#include "models/torch_evaluator.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
 #include "muzero/config.h"
@@ -77,7 +76,8 @@ int run(const PlayOptions& options) {
   Agent& agent = *loaded;
   const Config& config = agent.config;
   std::unique_ptr<Game>& game = agent.game;
-  TorchEvaluator evaluator(agent.network, game->observation_shape(), torch::kCPU);
+  const std::unique_ptr<NetworkEvaluator> network_evaluator = make_agent_evaluator(agent);
+  Evaluator& evaluator = *network_evaluator;
   SearchParams params = config.self_play.search;
   params.add_exploration_noise = false;
   BatchedSearch search(params, game->num_players(), game->action_space_size());

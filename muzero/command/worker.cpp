@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "muzero/command/commands.h"
+#include "muzero/command/torch_players.h"
 #include "muzero/ipc/connection.h"
 #include "muzero/persist/run_endpoint.h"
 #include "muzero/runtime/reconnect_delay.h"
@@ -98,6 +99,7 @@ int run(const WorkerOptions& options) {
   context.worker_id =
       options.worker_id >= 0 ? options.worker_id : 1000 + static_cast<int>(rng() % 1000000);
   context.stop = &stop;
+  context.make_evaluator = make_player_evaluator;
   const std::string where = options.connect.empty() ? options.run_dir : options.connect;
   const auto give_up_after = std::chrono::duration<double>(options.give_up_after);
   auto last_contact = Clock::now();

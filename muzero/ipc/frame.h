@@ -15,8 +15,9 @@
 namespace muzero {
 
 constexpr std::uint32_t kFrameMagic = 0x465A554Du;  // bytes 'M' 'U' 'Z' 'F'
-// 2: authenticated connections (handshake.h); 3: kWaitForStep.
-constexpr std::uint16_t kProtocolVersion = 3;
+// 2: authenticated connections (handshake.h); 3: kWaitForStep; 4: weights as Parameters
+// (models/parameters.h) instead of a LibTorch archive.
+constexpr std::uint16_t kProtocolVersion = 4;
 constexpr std::size_t kFrameHeaderSize = 16;
 
 enum class MessageType : std::uint16_t {

@@ -13,7 +13,10 @@ extern char** environ;
 namespace muzero {
 
 pid_t spawn_self(const std::vector<std::string>& args) {
-  const std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  return spawn_program(std::filesystem::read_symlink("/proc/self/exe").string(), args);
+}
+
+pid_t spawn_program(const std::string& exe, const std::vector<std::string>& args) {
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(exe.c_str()));
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -11,6 +11,8 @@ namespace muzero {
 
 // Starts `/proc/self/exe args...`; throws std::runtime_error if it cannot.
 pid_t spawn_self(const std::vector<std::string>& args);
+// Starts `executable args...`; throws std::runtime_error if it cannot.
+pid_t spawn_program(const std::string& executable, const std::vector<std::string>& args);
 
 // "exited with status 3", "killed by signal 9 (Killed)".
 std::string describe_exit(int wait_status);

@@ -1,12 +1,11 @@
 // The self-play workers and the test worker: both act with the latest published weights.
 #include <spdlog/spdlog.h>
-#include <torch/torch.h>
-
 #include <cmath>
 #include <thread>
 
 #include "games/registry.h"
-#include "models/torch_evaluator.h"
+#include "models/native/backends.h"
+#include "models/parameters.h"
 #include "muzero/ipc/counters.h"
 #include "muzero/runtime/roles.h"
 #include "muzero/runtime/storage_client.h"
@@ -16,12 +15,12 @@ namespace muzero {
 namespace {
 
 // Loads weights newer than `version` from storage; returns whether it did.
-bool refresh_weights(StorageClient& storage, MuZeroNetwork& network, std::int64_t& version) {
+bool refresh_weights(StorageClient& storage, NetworkEvaluator& evaluator, std::int64_t& version) {
   const WeightsMessage weights = storage.weights_newer_than(version);
   if (weights.blob.empty()) return false;
   try {
-    deserialize_weights(network, weights.blob);
-  } catch (const std::runtime_error& error) {
+    evaluator.load(decode_parameters(weights.blob));
+  } catch (const ParametersError& error) {
     // Storage checks weights before it takes them, so this is a storage of another run or a
     // bug; playing on with the weights held beats a crash loop.
     spdlog::error("weights version {} refused ({}); playing on with version {}", weights.version,
@@ -34,9 +33,9 @@ bool refresh_weights(StorageClient& storage, MuZeroNetwork& network, std::int64_
 }
 
 // Waits until the trainer has published a first version.
-void wait_for_weights(StorageClient& storage, MuZeroNetwork& network, std::int64_t& version,
+void wait_for_weights(StorageClient& storage, NetworkEvaluator& evaluator, std::int64_t& version,
                       const std::atomic<bool>& stop) {
-  while (!stop.load() && !refresh_weights(storage, network, version)) {
+  while (!stop.load() && !refresh_weights(storage, evaluator, version)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
@@ -71,31 +70,30 @@ class WorkerProgress {
 // stepping: restarted, or done).
 constexpr auto kRatioWait = std::chrono::milliseconds(50);
 
-struct Player {
-  std::shared_ptr<MuZeroNetwork> network;
-  std::unique_ptr<TorchEvaluator> evaluator;
-};
-
 // Acting networks run on the CPU: batches of a few games are too small to gain from a GPU
-// (muzero-general's selfplay_on_gpu defaults to false too).
-Player make_player(const Config& config) {
+// (muzero-general's selfplay_on_gpu defaults to false too). The backend is self_play.inference:
+// the native one here, LibTorch through the context's factory (the muzero binary sets it).
+std::unique_ptr<NetworkEvaluator> make_player(const RoleContext& context) {
+  const Config& config = context.config;
+  if (context.make_evaluator) return context.make_evaluator(config);
+  if (!acts_natively(config)) {
+    throw std::runtime_error("self_play.inference " + config.inference + " with a " +
+                             config.network.type +
+                             " network needs LibTorch: run this role with the muzero binary");
+  }
   const GameSpec game = game_spec(config.game_name);
-  Player player;
-  player.network = make_network(config.network, game.observation_shape, game.action_space_size);
-  player.evaluator =
-      std::make_unique<TorchEvaluator>(player.network, game.observation_shape, torch::kCPU);
-  return player;
+  return make_native_evaluator(config.network, game.observation_shape, game.action_space_size);
 }
 
 }  // namespace
 
 int run_self_play_role(const RoleContext& context) {
   const Config& config = context.config;
-  Player player = make_player(config);
+  const std::unique_ptr<NetworkEvaluator> evaluator = make_player(context);
   StorageClient storage(context.storage_address, context.connection(PeerRole::kSelfPlay));
   Connection replay(context.replay_address, context.connection(PeerRole::kSelfPlay));
   std::int64_t version = -1;
-  wait_for_weights(storage, *player.network, version, *context.stop);
+  wait_for_weights(storage, *evaluator, version, *context.stop);
   const std::uint64_t seed = config.seed + 7919ull * (context.worker_id + 1) + context.seed_salt;
   LockstepSelfPlay self_play([&] { return make_game(config.game_name); }, config.num_parallel_games,
                              config.self_play, seed);
@@ -107,16 +105,15 @@ int run_self_play_role(const RoleContext& context) {
     const auto counts = storage.update(
         {{counters::kPlayedSteps, true, moves},
          {counters::kPlayedGames, true, games},
-         {counters::kInferenceCalls, true, double(player.evaluator->calls() - calls_reported)},
-         {counters::kInferences, true,
-          double(player.evaluator->inferences() - inferences_reported)},
+         {counters::kInferenceCalls, true, double(evaluator->calls() - calls_reported)},
+         {counters::kInferences, true, double(evaluator->inferences() - inferences_reported)},
          {counters::kSelfPlayWeightsVersion, false, static_cast<double>(version)}});
-    calls_reported = player.evaluator->calls();
-    inferences_reported = player.evaluator->inferences();
+    calls_reported = evaluator->calls();
+    inferences_reported = evaluator->inferences();
     moves = games = 0;
     if (counter(counts, counters::kTrainingDone) > 0) break;
     if (counter(counts, counters::kWeightsVersion) > version) {
-      refresh_weights(storage, *player.network, version);
+      refresh_weights(storage, *evaluator, version);
     }
     const double trained = counter(counts, counters::kTrainingStep);
     // Self-play may run ahead of the ratio by one round of moves of every worker (remote ones
@@ -138,7 +135,7 @@ int run_self_play_role(const RoleContext& context) {
     }
     const double temperature = scheduled_temperature(
         config.visit_softmax_temperature, static_cast<long>(trained), config.training_steps);
-    for (GameHistory& game : self_play.step(*player.evaluator, temperature)) {
+    for (GameHistory& game : self_play.step(*evaluator, temperature)) {
       replay.request(MessageType::kGame, encode_game(game));
       ++games;
     }
@@ -150,10 +147,10 @@ int run_self_play_role(const RoleContext& context) {
 int run_test_role(const RoleContext& context) {
   const Config& config = context.config;
   if (config.test_episodes == 0) return 0;
-  Player player = make_player(config);
+  const std::unique_ptr<NetworkEvaluator> evaluator = make_player(context);
   StorageClient storage(context.storage_address, context.connection(PeerRole::kTest));
   std::int64_t version = -1;
-  wait_for_weights(storage, *player.network, version, *context.stop);
+  wait_for_weights(storage, *evaluator, version, *context.stop);
   std::mt19937_64 rng(config.seed + 104729ull + context.seed_salt);
   const EpisodeSettings settings{config.self_play.search, config.self_play.max_moves,
                                  parse_opponent(config.opponent), config.muzero_player,
@@ -170,7 +167,7 @@ int run_test_role(const RoleContext& context) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    refresh_weights(storage, *player.network, version);
+    refresh_weights(storage, *evaluator, version);
     if (version == tested_version) {
       if (done) break;  // the final weights have been tested
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -181,7 +178,7 @@ int run_test_role(const RoleContext& context) {
     std::vector<std::uint64_t> seeds(config.test_episodes);
     for (std::uint64_t& s : seeds) s = rng();
     const auto results = play_episodes([&] { return make_game(config.game_name); }, seeds,
-                                       *player.evaluator, settings, rng);
+                                       *evaluator, settings, rng);
     double reward = 0, muzero = 0, opponent = 0, length = 0, value = 0;
     for (const EpisodeResult& r : results) {
       reward += r.total_reward;
@@ -205,7 +202,9 @@ int run_test_role(const RoleContext& context) {
 int run_role(const std::string& name, const RoleContext& context) {
   if (name == "storage") return run_storage_role(context);
   if (name == "replay") return run_replay_role(context);
-  if (name == "trainer") return run_trainer_role(context);
+  if (name == "trainer") {
+    throw std::invalid_argument("the trainer runs in the muzero binary, not in muzero-role");
+  }
   if (name == "self_play") return run_self_play_role(context);
   if (name == "test") return run_test_role(context);
   throw std::invalid_argument("unknown role '" + name + "'");

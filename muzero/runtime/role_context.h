@@ -5,14 +5,20 @@
 #include <sys/types.h>
 #include <atomic>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "models/network_evaluator.h"
 #include "muzero/config.h"
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/run_token.h"
 
 namespace muzero {
+
+// Makes the evaluator a player acts with, for the config's network and self_play.inference.
+using EvaluatorFactory = std::function<std::unique_ptr<NetworkEvaluator>(const Config& config)>;
 
 struct RoleContext {
   Config config;
@@ -24,6 +30,8 @@ struct RoleContext {
   std::string listen;  // HOST:PORT: servers also listen on TCP (storage PORT, replay PORT+1)
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT / SIGTERM
   RunToken token;                           // the run's secret (run_secrets.h)
+  // Unset in the torch-free role binary, which runs the native backend only.
+  EvaluatorFactory make_evaluator;
 
   // How a process of this role connects to the run's servers.
   ConnectionOptions connection(PeerRole role) const {

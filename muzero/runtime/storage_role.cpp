@@ -7,7 +7,8 @@
 #include <fstream>
 
 #include "games/registry.h"
-#include "models/network.h"
+#include "models/network_layout.h"
+#include "models/parameters.h"
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/counters.h"
 #include "muzero/ipc/frame_server.h"
@@ -44,8 +45,8 @@ void load_counters(const std::filesystem::path& path, SharedStorage& storage) {
   }
 }
 
-// The largest payload of each request storage serves. Weights are the serialized network of the
-// run (their size varies a little with the archive's layout, hence the margin).
+// The largest payload of each request storage serves. Weights are the run's parameters, whose
+// encoded size the architecture fixes (the margin covers the message's own fields).
 FrameLimits storage_limits(std::size_t weights_bytes) {
   const std::size_t stats = 8 + counters::rules().size() * (8 + 64 + 1 + 8);
   return FrameLimits()
@@ -136,10 +137,11 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage, MoveRates& move_
 
 int run_storage_role(const RoleContext& context) {
   const Config& config = context.config;
-  // A network of the run's architecture, to check that weights sent here load into it and are
-  // finite before any player receives them.
+  // The run's architecture, to check that weights sent here fit it and are finite before any
+  // player receives them.
   const GameSpec game = game_spec(config.game_name);
-  auto scratch = make_network(config.network, game.observation_shape, game.action_space_size);
+  const ParameterLayout layout =
+      network_layout(config.network, game.observation_shape, game.action_space_size);
   SharedStorage storage;
   const std::filesystem::path counters_file = context.run_dir / run_files::kCounters;
   load_counters(counters_file, storage);  // resuming or restarted: carry on counting
@@ -201,7 +203,8 @@ int run_storage_role(const RoleContext& context) {
         require_role(peer, PeerRole::kTrainer, "weights");
         WeightsMessage weights = decode_weights(frame.payload);
         if (weights.blob.empty()) throw DecodeError("empty weights");
-        deserialize_weights(*scratch, weights.blob);  // throws what does not fit or is not finite
+        // Throws (ParametersError) what does not fit or is not finite.
+        check_layout(decode_parameters(weights.blob), layout);
         training_step_of_weights = weights.training_step;
         const std::int64_t version = storage.publish_weights(std::move(weights.blob));
         storage.set_counter(counters::kWeightsVersion, static_cast<double>(version));
@@ -256,7 +259,7 @@ int run_storage_role(const RoleContext& context) {
   };
   FrameServerOptions options;
   options.name = "storage";
-  options.limits = storage_limits(serialize_weights(*scratch).size());
+  options.limits = storage_limits(encoded_parameters_size(layout));
   servers =
       serve(io, context, context.storage_address,
             context.listen.empty() ? "" : tcp_addresses(context.listen).first, handler, options);

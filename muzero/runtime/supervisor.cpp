@@ -2,13 +2,13 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -21,6 +21,7 @@
 #include "muzero/runtime/endpoint_publisher.h"
 #include "muzero/runtime/restart_policy.h"
 #include "muzero/runtime/role_context.h"
+#include "muzero/runtime/role_process.h"
 #include "muzero/runtime/storage_client.h"
 
 namespace muzero {
@@ -82,6 +83,7 @@ class Supervisor {
         }
       }
       endpoint_.publish(RunStatus::kRunning);
+      sample_peak_memory();
       report(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -107,7 +109,10 @@ class Supervisor {
       args.insert(args.end(), {"--listen", listen_});
       endpoint_.server_starting(child.role);
     }
-    child.pid = spawn_self(args);
+    // Roles that never need LibTorch start as the torch-free binary where it is installed.
+    const std::string lite = role_binary();
+    child.pid = !lite.empty() && runs_without_torch(child.role, config_) ? spawn_program(lite, args)
+                                                                         : spawn_self(args);
     child.started = Clock::now();
   }
 
@@ -133,21 +138,19 @@ class Supervisor {
     struct Exit {
       pid_t pid;
       int status;
-      rusage usage;
     };
     std::vector<Exit> exits;
     Exit next{};
-    while ((next.pid = wait4(-1, &next.status, WNOHANG, &next.usage)) > 0) exits.push_back(next);
+    while ((next.pid = waitpid(-1, &next.status, WNOHANG)) > 0) exits.push_back(next);
     // Servers first, so that the clients that died of their lost connections are seen as such.
     std::stable_partition(exits.begin(), exits.end(), [&](const Exit& e) {
       const Child* child = find_pid(e.pid);
       return child != nullptr && child->server();
     });
-    for (const auto& [pid, status, usage] : exits) {
+    for (const auto& [pid, status] : exits) {
       for (Child& child : children_) {
         if (child.pid != pid) continue;
         child.pid = -1;
-        note_peak_memory(child, usage);
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         const bool player = child.role == "self_play" || child.role == "test";
         if (stopping) {
@@ -195,10 +198,25 @@ class Supervisor {
     return "";
   }
 
-  void note_peak_memory(const Child& child, const rusage& usage) {
-    const double mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
-    double& peak = summary_.peak_memory_mib[child.name()];
-    peak = std::max(peak, mib);
+  // Each running child's peak resident memory (VmHWM), sampled about once a second. Not
+  // wait4's ru_maxrss: a spawned child starts its count at the supervisor's own size (it
+  // shares the parent's memory until exec, and the count survives exec).
+  void sample_peak_memory() {
+    const auto now = Clock::now();
+    if (now - memory_sampled_at_ < std::chrono::seconds(1)) return;
+    memory_sampled_at_ = now;
+    for (const Child& child : children_) {
+      if (!child.running()) continue;
+      std::ifstream status("/proc/" + std::to_string(child.pid) + "/status");
+      std::string line;
+      while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) != 0) continue;
+        const double mib = std::strtod(line.c_str() + 6, nullptr) / 1024.0;  // in kB
+        double& peak = summary_.peak_memory_mib[child.name()];
+        peak = std::max(peak, mib);
+        break;
+      }
+    }
   }
 
   // SIGTERM to the children of `roles` (and SIGCONT, so that one frozen with SIGSTOP wakes up to
@@ -334,6 +352,7 @@ class Supervisor {
   bool trainer_finished_ = false;
   Clock::time_point server_failed_at_{};  // when the replay buffer or storage last failed
   Clock::time_point last_report_{};
+  Clock::time_point memory_sampled_at_{};
   double last_steps_ = 0, last_moves_ = 0, last_remote_moves_ = 0;
   struct Progress {
     double steps;

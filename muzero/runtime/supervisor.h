@@ -22,7 +22,7 @@ struct SupervisorSummary {
   double last_test_reward = 0;
   double seconds = 0;
   int restarts = 0;
-  std::map<std::string, double> peak_memory_mib;  // by process name, from wait4()
+  std::map<std::string, double> peak_memory_mib;  // by process name: VmHWM, sampled every second
 };
 
 // Workers on other machines (`muzero train --listen`).

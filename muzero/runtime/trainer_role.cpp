@@ -101,7 +101,7 @@ int run_trainer_role(const RoleContext& context) {
     StorageClient storage(context.storage_address, context.connection(PeerRole::kTrainer));
     Connection batches(context.replay_address, context.connection(PeerRole::kTrainer));
     Connection priorities(context.replay_address, context.connection(PeerRole::kTrainer));
-    storage.publish_weights(serialize_weights(*network), trainer.steps());
+    storage.publish_weights(encode_parameters(to_parameters(*network)), trainer.steps());
     batches.send(MessageType::kBatchRequest, encode_int(config.batch_size));  // prefetch
     auto last_save = std::chrono::steady_clock::now();
     TrainStepResult last;
@@ -175,7 +175,7 @@ int run_trainer_role(const RoleContext& context) {
           continue;
         }
         times.measure(times.storage, [&] {
-          storage.publish_weights(serialize_weights(*network), trainer.steps());
+          storage.publish_weights(encode_parameters(to_parameters(*network)), trainer.steps());
         });
       }
       if (config.keep_checkpoint_every > 0 && trainer.steps() % config.keep_checkpoint_every == 0) {
@@ -197,7 +197,7 @@ int run_trainer_role(const RoleContext& context) {
         times.gradient, times.batches, times.ratio, times.storage, times.priorities);
     final_save_tried = true;
     const bool saved = save();
-    storage.publish_weights(serialize_weights(*network), trainer.steps());
+    storage.publish_weights(encode_parameters(to_parameters(*network)), trainer.steps());
     if (!saved) throw std::runtime_error("trainer: the final checkpoint was not saved");
     const bool done = trainer.steps() >= config.training_steps;
     storage.update({{counters::kTrainingStep, false, static_cast<double>(trainer.steps())},

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <random>
 
+#include "models/network_layout.h"
+#include "models/network_params.h"
 #include "muzero/ipc/counters.h"
 #include "muzero/ipc/frame.h"
 #include "muzero/ipc/handshake.h"
@@ -89,6 +91,22 @@ void write_seeds(const fs::path& root) {
       << RunEndpoint{"tcp:node1:41000", "tcp:10.0.0.1:41001", "/shared/run/token",
                      RunStatus::kStopped}
              .to_text();
+
+  // Parameters that fit the target's network (its inference runs), and ones of another shape.
+  Parameters fitting;
+  std::mt19937 values(1);
+  std::normal_distribution<float> normal;
+  for (const TensorSpec& spec : network_layout(fuzz_network(), {1, 1, 3}, 4)) {
+    NamedTensor tensor{spec.name, spec.shape, std::vector<float>(element_count(spec.shape))};
+    for (float& v : tensor.values) v = normal(values);
+    fitting.tensors.push_back(std::move(tensor));
+  }
+  auto write_text = [](const fs::path& path, const std::string& contents) {
+    std::ofstream(path, std::ios::binary) << contents;
+  };
+  write_text(root / "parameters" / "seed-fitting", encode_parameters(fitting));
+  fitting.tensors.resize(3);
+  write_text(root / "parameters" / "seed-partial", encode_parameters(fitting));
 }
 
 std::vector<std::uint8_t> read(const fs::path& path) {

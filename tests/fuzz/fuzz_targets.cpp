@@ -4,6 +4,8 @@
 #include <sstream>
 #include <string>
 
+#include "models/native/fully_connected_evaluator.h"
+#include "models/network_layout.h"
 #include "muzero/ipc/counters.h"
 #include "muzero/ipc/frame.h"
 #include "muzero/ipc/handshake.h"
@@ -155,6 +157,42 @@ int endpoint_file(const std::uint8_t* data, std::size_t size) {
       __builtin_trap();
     }
   } catch (const EndpointError&) {
+  }
+  return 0;
+}
+
+NetworkParams fuzz_network() {
+  NetworkParams p;
+  p.encoding_size = 3;
+  p.support_size = 2;
+  p.fc_representation_layers = {4};
+  p.fc_dynamics_layers = {4};
+  p.fc_reward_layers = {};
+  p.fc_value_layers = {};
+  p.fc_policy_layers = {};
+  return p;
+}
+
+int parameters(const std::uint8_t* data, std::size_t size) {
+  const ObservationShape shape{1, 1, 3};
+  try {
+    const Parameters decoded =
+        decode_parameters(std::string_view(reinterpret_cast<const char*>(data), size));
+    // What is accepted must encode back to the same bytes.
+    if (encode_parameters(decoded) != std::string_view(reinterpret_cast<const char*>(data), size)) {
+      __builtin_trap();
+    }
+    check_layout(decoded, network_layout(fuzz_network(), shape, 4));
+    native::FullyConnectedEvaluator evaluator(fuzz_network(), shape, 4);
+    evaluator.load(decoded);
+    evaluator.reserve_states(2);
+    InferenceOutputs out;
+    const std::vector<float> observation{0.5f, -1.0f, 0.0f};
+    const std::vector<int> root{0}, child{1};
+    const std::vector<Action> action{3};
+    evaluator.initial_inference(observation, root, out);
+    evaluator.recurrent_inference(root, action, child, out);
+  } catch (const ParametersError&) {
   }
   return 0;
 }

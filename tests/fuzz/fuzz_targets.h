@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <string_view>
 
+namespace muzero {
+struct NetworkParams;
+}
+
 namespace muzero::fuzz {
 
 // Frames: a decoder fed the bytes in pieces, its frames read until it refuses or runs dry.
@@ -21,6 +25,12 @@ int replay_file(const std::uint8_t* data, std::size_t size);
 int counters_file(const std::uint8_t* data, std::size_t size);
 // RUN_DIR/endpoint, as a remote worker reads it (a file on a shared file system).
 int endpoint_file(const std::uint8_t* data, std::size_t size);
+// Published weights (models/parameters.h), as storage checks them and a worker runs them: decoded,
+// checked against a small network's layout and, when they fit, loaded into the native evaluator
+// for an inference.
+int parameters(const std::uint8_t* data, std::size_t size);
+// That small network: fully connected, 3 inputs, 4 actions.
+muzero::NetworkParams fuzz_network();
 
 struct Target {
   std::string_view name;
@@ -31,6 +41,7 @@ inline constexpr Target kTargets[] = {{"frame", frame},
                                       {"handshake", handshake},
                                       {"replay_file", replay_file},
                                       {"counters_file", counters_file},
-                                      {"endpoint_file", endpoint_file}};
+                                      {"endpoint_file", endpoint_file},
+                                      {"parameters", parameters}};
 
 }  // namespace muzero::fuzz

@@ -1,0 +1,17 @@
+#pragma once
+// Which networks the native CPU backend runs, and the native evaluator for one (torch-free; the
+// choice between backends is models/evaluator_factory.h's).
+#include <memory>
+
+#include "models/network_evaluator.h"
+#include "models/network_params.h"
+
+namespace muzero {
+
+bool has_native_backend(const NetworkParams& params);
+// Throws std::invalid_argument for a network without a native backend.
+std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& params,
+                                                        ObservationShape shape,
+                                                        int action_space_size);
+
+}  // namespace muzero

@@ -1,0 +1,14 @@
+#include "muzero/command/torch_players.h"
+
+#include "games/registry.h"
+#include "models/evaluator_factory.h"
+
+namespace muzero {
+
+std::unique_ptr<NetworkEvaluator> make_player_evaluator(const Config& config) {
+  const GameSpec game = game_spec(config.game_name);
+  return make_evaluator(config.network, game.observation_shape, game.action_space_size,
+                        config.inference);
+}
+
+}  // namespace muzero
