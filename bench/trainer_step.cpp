@@ -84,9 +84,9 @@ int main(int argc, char** argv) {
   }
   const double total = loss_s + backward_s + step_s;
   std::printf(
-      "%s: batch %d, unroll %d: %.2f ms per step (%.0f steps/s): loss %.2f ms, "
+      "%s: batch %d, unroll %d: %.2f ms per step (%.0f steps/s, %.0f samples/s): loss %.2f ms, "
       "backward %.2f ms, optimizer %.2f ms\n",
-      config.game_name.c_str(), B, K, 1e3 * total / steps, steps / total, 1e3 * loss_s / steps,
-      1e3 * backward_s / steps, 1e3 * step_s / steps);
+      config.game_name.c_str(), B, K, 1e3 * total / steps, steps / total, B * steps / total,
+      1e3 * loss_s / steps, 1e3 * backward_s / steps, 1e3 * step_s / steps);
   return 0;
 }
