@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/fast_exp.h"
+
 namespace muzero {
 
 double value_transform(double x) {
@@ -17,14 +19,31 @@ double inverse_value_transform(double y) {
   return sign * (root * root - 1.0);
 }
 
+namespace {
+
+// e[i] = exp(logits[i] - top) for n <= 64 values; one clone per instruction set.
+[[gnu::target_clones("avx2", "default")]] void shifted_exponentials(const float* logits, int n,
+                                                                    float top, float* e) {
+  for (int i = 0; i < n; ++i) e[i] = exp_nonpositive(logits[i] - top);
+}
+
+}  // namespace
+
 float decode_support(const float* logits, int support_size, double scale) {
   const int bins = 2 * support_size + 1;
   const float top = *std::max_element(logits, logits + bins);
+  // The softmax's exponentials a chunk at a time into a small array (a loop that vectorizes),
+  // then summed in double.
+  constexpr int kChunk = 64;
+  float e[kChunk];
   double total = 0, weighted = 0;
-  for (int i = 0; i < bins; ++i) {
-    const double p = std::exp(static_cast<double>(logits[i] - top));
-    total += p;
-    weighted += p * (i - support_size);
+  for (int start = 0; start < bins; start += kChunk) {
+    const int n = std::min(kChunk, bins - start);
+    shifted_exponentials(logits + start, n, top, e);
+    for (int i = 0; i < n; ++i) {
+      total += e[i];
+      weighted += static_cast<double>(e[i]) * (start + i - support_size);
+    }
   }
   return static_cast<float>(inverse_value_transform(weighted / total) / scale);
 }

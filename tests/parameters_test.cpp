@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "models/fast_exp.h"
 #include "models/native/dense.h"
 #include "models/network_layout.h"
 #include "models/value_transform.h"
@@ -157,6 +158,19 @@ TEST(ValueTransform, DecodingByHand) {
   // Large logits do not overflow (the maximum is subtracted first).
   const float large[3] = {1000.0f, 1000.0f, 1000.0f};
   EXPECT_FLOAT_EQ(decode_support(large, 1, 1.0), 0.0f);
+}
+
+TEST(FastExp, WithinTwoTenMillionthsOfStdExp) {
+  double worst = 0;
+  for (int i = 0; i <= 200000; ++i) {
+    const float x = -87.0f * static_cast<float>(i) / 200000.0f;
+    const double exact = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::abs(exp_nonpositive(x) - exact) / exact);
+  }
+  EXPECT_LT(worst, 2e-7);
+  EXPECT_EQ(exp_nonpositive(0.0f), 1.0f);
+  EXPECT_GT(exp_nonpositive(-1000.0f), 0.0f);  // clamped, never 0 or denormal
+  EXPECT_LT(exp_nonpositive(-1000.0f), 2e-38f);
 }
 
 TEST(NativeDense, LayerAndMlpByHand) {

@@ -1,7 +1,11 @@
 #include "models/native/dense.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+
+#include "models/fast_exp.h"
 
 namespace muzero::native {
 
@@ -38,6 +42,19 @@ namespace {
     const float xi = x[i];
     if (xi == 0.0f) continue;  // observations are mostly zeros
     for (int o = 0; o < out; ++o) sum[o] += xi * w[o];
+  }
+}
+
+// Selects by the sign bit with integer operations: float comparisons may trap, which keeps GCC
+// from vectorizing the loop.
+[[gnu::target_clones("avx2", "default")]] void elu_kernel(float* x, int n) {
+  for (int i = 0; i < n; ++i) {
+    const auto bits = std::bit_cast<std::uint32_t>(x[i]);
+    const std::uint32_t negative_mask =
+        static_cast<std::uint32_t>(static_cast<std::int32_t>(bits) >> 31);  // all ones if x < 0
+    const float negative = exp_nonpositive(std::bit_cast<float>(bits & negative_mask)) - 1.0f;
+    x[i] = std::bit_cast<float>((bits & ~negative_mask) |
+                                (std::bit_cast<std::uint32_t>(negative) & negative_mask));
   }
 }
 
@@ -88,7 +105,7 @@ void Mlp::forward(const float* x, float* y, float* scratch, const SparseInput* f
 }
 
 void elu(float* x, int n) {
-  for (int i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : std::expm1(x[i]);
+  elu_kernel(x, n);
 }
 
 void min_max_scale(float* x, int n) {
