@@ -27,6 +27,6 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMUZERO_WARNINGS_AS_ERRORS="$wer
 cmake --build build -j"$(nproc)"
 # CI also compiles the on-demand benchmarks (bench/), so that they keep building.
 if [ "${CI:-}" = "true" ]; then
-  cmake --build build -j"$(nproc)" --target tictactoe_probe search_throughput trainer_step \
+  cmake --build build -j"$(nproc)" --target tictactoe_probe search_throughput trainer_step weights_size \
     connect4_probe connect4_rules connect4_losses
 fi
