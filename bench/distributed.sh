@@ -74,7 +74,7 @@ run_once() {
   read -r t1 m1 s1 < <(sample "$run")
   if [ "$mode" = remote ]; then for w in $(seq "$workers"); do bytes1=$((bytes1 + $(link_bytes "w$w"))); done; fi
   # $! is the subshell around nsenter; the supervisor is its child.
-  kill -INT "$(pgrep -f "train --config .* --run-dir $run")"
+  kill -INT "$(pgrep -f "(train --config .*|__supervise) --run-dir $run" | head -n 1)"
   wait "$learner"
   pkill -f "$run" 2>/dev/null
   sleep 1

@@ -8,7 +8,8 @@
 #    replaced and training still finishes; a damaged checkpoint or replay buffer is refused at
 #    --resume (status 2, files unchanged); a trainer that fails at once every time (a checkpoint
 #    of another network) stops the run; a damaged counters file is kept aside;
-#  - only the trainer runs the muzero binary (LibTorch); the other roles run muzero-role;
+#  - only the trainer runs the muzero binary (LibTorch); the supervisor and the other roles run
+#    muzero-role;
 #  - killing the supervisor with SIGKILL leaves no process behind; Ctrl-C with storage frozen
 #    (SIGSTOP) still stops the run;
 #  - a worker started by hand with `muzero worker --connect` joins over TCP, and again after the
@@ -149,6 +150,8 @@ check "the replay buffer runs muzero-role" [ "$(basename "$(role_binary_of repla
 check "a native self-play worker runs muzero-role" \
   [ "$(basename "$(role_binary_of self_play)")" = muzero-role ]
 check "the trainer runs muzero" [ "$(basename "$(readlink "/proc/$trainer/exe")")" = muzero ]
+check "the supervisor became muzero-role (same pid)" \
+  [ "$(basename "$(readlink "/proc/$pid/exe")")" = muzero-role ]
 check "muzero-role does not link LibTorch" \
   bash -c "! ldd '$(dirname "$muzero")/muzero-role' | grep -q torch"
 kill -KILL "$trainer"

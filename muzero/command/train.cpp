@@ -2,10 +2,16 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "games/registry.h"
 #include "models/network.h"
@@ -14,6 +20,7 @@
 #include "muzero/persist/replay_file.h"
 #include "muzero/run_directory.h"
 #include "muzero/runtime/role_context.h"
+#include "muzero/runtime/role_process.h"
 #include "muzero/runtime/run_log.h"
 #include "muzero/runtime/run_secrets.h"
 #include "muzero/runtime/supervisor.h"
@@ -122,27 +129,28 @@ int run(const TrainOptions& options) {
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
   }
-  log_to_run_directory(run_dir, "supervisor");
-  spdlog::info("{} {} in {}", options.resume_dir.empty() ? "training" : "resuming",
-               config.game_name, run_dir.string());
-  const SupervisorSummary summary =
-      run_supervisor(config, run_dir, {options.listen, options.advertise});
-  spdlog::info(
-      "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.2f}",
-      summary.exit_status != 0 ? "failed"
-      : summary.interrupted    ? "stopped"
-                               : "finished",
-      summary.training_steps, summary.played_games, summary.played_steps, summary.seconds,
-      summary.last_test_reward);
-  std::string memory;
-  for (const auto& [name, mib] : summary.peak_memory_mib) {
-    memory +=
-        (memory.empty() ? "" : ", ") + name + " " + std::to_string(static_cast<long>(mib)) + " MiB";
+  const ListenOptions listen{options.listen, options.advertise};
+  const bool resuming = !options.resume_dir.empty();
+  // The supervisor never runs a network: where the torch-free muzero-role is installed, this
+  // process becomes it (same pid, signals and terminal), and LibTorch's memory goes with the
+  // old image. The trainer is then started from this binary.
+  const std::string lite = role_binary();
+  if (!lite.empty()) {
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::vector<std::string> args{
+        lite, "__supervise", "--run-dir", run_dir.string(), "--torch-binary", self};
+    if (!listen.listen.empty()) args.insert(args.end(), {"--listen", listen.listen});
+    if (!listen.advertise.empty()) args.insert(args.end(), {"--advertise", listen.advertise});
+    if (resuming) args.push_back("--resuming");
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    std::cout.flush();
+    std::cerr.flush();
+    execv(lite.c_str(), argv.data());
+    spdlog::warn("cannot start {} ({}); supervising in this process", lite, std::strerror(errno));
   }
-  spdlog::info("peak memory: {}", memory);
-  spdlog::info("checkpoint: {} (continue with: muzero train --resume {})",
-               (run_dir / run_files::kCheckpoint).string(), run_dir.string());
-  return summary.exit_status;
+  return supervise_and_report(config, run_dir, listen, {}, resuming);
 }
 
 }  // namespace

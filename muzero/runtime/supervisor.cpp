@@ -22,6 +22,7 @@
 #include "muzero/runtime/restart_policy.h"
 #include "muzero/runtime/role_context.h"
 #include "muzero/runtime/role_process.h"
+#include "muzero/runtime/run_log.h"
 #include "muzero/runtime/storage_client.h"
 
 namespace muzero {
@@ -51,10 +52,12 @@ struct Child {
 
 class Supervisor {
  public:
-  Supervisor(const Config& config, std::filesystem::path run_dir, ListenOptions listen)
+  Supervisor(const Config& config, std::filesystem::path run_dir, ListenOptions listen,
+             ChildBinaries binaries)
       : config_(config),
         run_dir_(std::move(run_dir)),
         listen_(std::move(listen.listen)),
+        binaries_(std::move(binaries)),
         endpoint_(run_dir_, listen_, listen.advertise) {}
 
   SupervisorSummary run(const std::atomic<bool>& stop) {
@@ -109,10 +112,14 @@ class Supervisor {
       args.insert(args.end(), {"--listen", listen_});
       endpoint_.server_starting(child.role);
     }
-    // Roles that never need LibTorch start as the torch-free binary where it is installed.
+    // Roles that never need LibTorch start as the torch-free binary where it is installed; the
+    // others as the LibTorch binary (this one, unless the supervisor runs in muzero-role).
     const std::string lite = role_binary();
-    child.pid = !lite.empty() && runs_without_torch(child.role, config_) ? spawn_program(lite, args)
-                                                                         : spawn_self(args);
+    if (runs_without_torch(child.role, config_)) {
+      child.pid = lite.empty() ? spawn_self(args) : spawn_program(lite, args);
+    } else {
+      child.pid = binaries_.torch.empty() ? spawn_self(args) : spawn_program(binaries_.torch, args);
+    }
     child.started = Clock::now();
   }
 
@@ -344,6 +351,7 @@ class Supervisor {
   Config config_;
   std::filesystem::path run_dir_;
   std::string listen_;
+  ChildBinaries binaries_;
   EndpointPublisher endpoint_;
   RoleContext context_;
   std::vector<Child> children_;
@@ -364,10 +372,35 @@ class Supervisor {
 }  // namespace
 
 SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
-                                 const ListenOptions& listen) {
+                                 const ListenOptions& listen, const ChildBinaries& binaries) {
   const std::atomic<bool>& stop = install_stop_signals();
-  Supervisor supervisor(config, run_dir, listen);
+  Supervisor supervisor(config, run_dir, listen, binaries);
   return supervisor.run(stop);
+}
+
+int supervise_and_report(const Config& config, const std::filesystem::path& run_dir,
+                         const ListenOptions& listen, const ChildBinaries& binaries,
+                         bool resuming) {
+  log_to_run_directory(run_dir, "supervisor");
+  spdlog::info("{} {} in {}", resuming ? "resuming" : "training", config.game_name,
+               run_dir.string());
+  const SupervisorSummary summary = run_supervisor(config, run_dir, listen, binaries);
+  spdlog::info(
+      "{} after {} training steps, {} games, {} moves in {:.1f} s; last test reward {:.2f}",
+      summary.exit_status != 0 ? "failed"
+      : summary.interrupted    ? "stopped"
+                               : "finished",
+      summary.training_steps, summary.played_games, summary.played_steps, summary.seconds,
+      summary.last_test_reward);
+  std::string memory;
+  for (const auto& [name, mib] : summary.peak_memory_mib) {
+    memory +=
+        (memory.empty() ? "" : ", ") + name + " " + std::to_string(static_cast<long>(mib)) + " MiB";
+  }
+  spdlog::info("peak memory: {}", memory);
+  spdlog::info("checkpoint: {} (continue with: muzero train --resume {})",
+               (run_dir / run_files::kCheckpoint).string(), run_dir.string());
+  return summary.exit_status;
 }
 
 }  // namespace muzero

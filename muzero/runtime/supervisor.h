@@ -33,7 +33,18 @@ struct ListenOptions {
   std::string advertise;
 };
 
+// The binaries the children run: `torch` for the trainer and players that need LibTorch (empty:
+// this binary), `muzero-role` next to this binary for the others when it is there.
+struct ChildBinaries {
+  std::string torch;
+};
+
 SupervisorSummary run_supervisor(const Config& config, const std::filesystem::path& run_dir,
-                                 const ListenOptions& listen);
+                                 const ListenOptions& listen, const ChildBinaries& binaries = {});
+
+// What `muzero train` does once the run directory is ready: logs to it, supervises the run and
+// reports its summary (with `resuming` saying which word to log). Returns the exit status.
+int supervise_and_report(const Config& config, const std::filesystem::path& run_dir,
+                         const ListenOptions& listen, const ChildBinaries& binaries, bool resuming);
 
 }  // namespace muzero
