@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <ctime>
 #include <functional>
 #include <stdexcept>
 
@@ -14,10 +15,24 @@ namespace {
 
 std::atomic<bool> stop_flag{false};
 std::atomic<int> stop_signals{0};
+std::atomic<long long> first_stop_signal_ns{0};
+
+// A signal within this long of the first is the same request: a scheduler and a batch script
+// that forwards the signal (Slurm's scancel) both deliver SIGTERM at once, and taking the
+// second for "again, now" killed the children before they saved.
+constexpr long long kRepeatAfterNs = 1'000'000'000;
 
 extern "C" void on_stop_signal(int) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  const long long ns = static_cast<long long>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+  long long first = 0;
   stop_flag.store(true);
-  stop_signals.fetch_add(1);
+  if (first_stop_signal_ns.compare_exchange_strong(first, ns)) {
+    stop_signals.fetch_add(1);
+  } else if (ns - first >= kRepeatAfterNs) {
+    stop_signals.fetch_add(1);
+  }
 }
 
 std::string socket_address(const std::filesystem::path& run_dir, const char* name) {

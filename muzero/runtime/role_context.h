@@ -73,7 +73,8 @@ std::pair<std::string, std::string> tcp_addresses(const std::string& host_port);
 // and for `muzero worker`; SIGTERM only for a child of the supervisor (`parent_pid` > 0), which
 // also gets SIGTERM when its parent dies, and stops at once if that already happened.
 const std::atomic<bool>& install_stop_signals(pid_t parent_pid = 0);
-// How many SIGINT / SIGTERM this process has received (a second one means "now").
+// How many SIGINT / SIGTERM this process has received (a second one means "now"); signals within
+// a second of the first count once.
 int stop_signals_received();
 
 }  // namespace muzero
