@@ -10,16 +10,16 @@ namespace muzero {
 
 std::string resolve_inference(const std::string& inference, const NetworkParams& params,
                               torch::Device device) {
-  if (inference == "auto") {
-    return has_native_backend(params) && device.is_cpu() ? "native" : "torch";
-  }
-  if (inference != "native" && inference != "torch") {
+  if (inference != "auto" && inference != "native" && inference != "torch") {
     throw std::invalid_argument("inference must be auto, native or torch, not " + inference);
   }
   if (inference == "native" && !device.is_cpu()) {
     throw std::invalid_argument("the native backend runs on the CPU only");
   }
-  return inference;
+  if (inference == "native" && !has_native_backend(params)) {
+    throw std::invalid_argument("no native backend for " + params.type + " networks");
+  }
+  return device.is_cpu() && acts_natively(inference, params) ? "native" : "torch";
 }
 
 std::unique_ptr<NetworkEvaluator> make_evaluator(const NetworkParams& params,

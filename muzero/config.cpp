@@ -534,7 +534,7 @@ Config parse_config(const std::string& text, const std::string& path,
 }
 
 bool acts_natively(const Config& config) {
-  return config.inference != "torch" && has_native_backend(config.network);
+  return acts_natively(config.inference, config.network);
 }
 
 std::string config_to_yaml(const Config& config) {

@@ -111,6 +111,20 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_DOUBLE_EQ(c.replay.targets.root_value_mix, 0.0);
 }
 
+// self_play.inference: auto by default (native for a fully connected network), refused as
+// native for a network without a native backend, and only auto, native or torch.
+TEST(Config, InferenceBackendChoice) {
+  const std::string path = write_config("inference", "game:\n  name: tictactoe\n");
+  const Config c = load_config(path);
+  EXPECT_EQ(c.inference, "auto");
+  EXPECT_TRUE(acts_natively(c));
+  EXPECT_FALSE(acts_natively(load_config(path, {"self_play.inference=torch"})));
+  EXPECT_FALSE(acts_natively(load_config(path, {"network.type=residual"})));
+  EXPECT_THROW(load_config(path, {"network.type=residual", "self_play.inference=native"}),
+               ConfigError);
+  EXPECT_THROW(load_config(path, {"self_play.inference=gpu"}), ConfigError);
+}
+
 // The lookahead loss needs self-play to record and the replay buffer to send its targets.
 TEST(Config, LookaheadLossTurnsOnWhatItNeeds) {
   const Config c = load_config(write_config("lookahead", "game:\n  name: connect4\n"),

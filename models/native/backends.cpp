@@ -10,6 +10,10 @@ bool has_native_backend(const NetworkParams& params) {
   return params.type == "fully_connected";
 }
 
+bool acts_natively(const std::string& inference, const NetworkParams& params) {
+  return inference != "torch" && has_native_backend(params);
+}
+
 std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& params,
                                                         ObservationShape shape,
                                                         int action_space_size) {

@@ -1,5 +1,6 @@
 // The self-play workers and the test worker: both act with the latest published weights.
 #include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <thread>
 
