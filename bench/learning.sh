@@ -12,6 +12,7 @@ shift
 muzero=${MUZERO:-build/muzero/muzero}  # MUZERO=path compares another build
 [ -x "$muzero" ] || { echo "build first: ./scripts/setup.sh" >&2; exit 1; }
 results=${RESULTS:-results/bench}
+mkdir -p "$results"
 # Two-player games: test against a random player (20 games per test) for a learning curve;
 # the final evaluation below also plays the expert.
 test_settings=()

@@ -82,10 +82,63 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
             prediction_policy_->forward(next), next};
   }
 
- private:
-  static torch::Tensor scale(const torch::Tensor& x) {
-    return scale_hidden_state(x.unsqueeze(1)).squeeze(1);
+  // The heads act on each sample alone, so they run once on all K + 1 states; the recurrence
+  // runs the dynamics alone. With one_hot actions the first dynamics layer's action columns
+  // are looked up for all K steps at once (a one-hot times a matrix is a column), so each step
+  // costs one matrix product on the state.
+  UnrollOutput unroll(const torch::Tensor& observations, const torch::Tensor& actions,
+                      double state_gradient_scale) override {
+    const int64_t B = observations.size(0), K = actions.size(1), A = action_space_size();
+    std::vector<torch::Tensor> states{represent(observations)};
+    states.reserve(K + 1);
+    if (K > 0) {
+      // One-hot actions of all K steps, B * K x A, and per step views into them (unbind: its
+      // backward is one stack, where select's is a zero-filled copy per step).
+      const torch::Tensor one_hot =
+          torch::one_hot(actions.to(torch::kLong).flatten(), A).to(states[0].dtype());
+      auto& first = *dynamics_state_[0]->as<torch::nn::Linear>();
+      std::vector<torch::Tensor> step_inputs;  // per_action: B x A one-hots; else B x H terms
+      torch::Tensor state_weights;             // one_hot: E x H
+      if (per_action_) {
+        step_inputs = one_hot.view({B, K, A}).unbind(1);
+      } else {
+        const int64_t E = states[0].size(1);
+        state_weights = first.weight.narrow(1, 0, E).t();
+        step_inputs = torch::addmm(first.bias, one_hot, first.weight.narrow(1, E, A).t())
+                          .view({B, K, -1})
+                          .unbind(1);
+      }
+      for (int64_t k = 0; k < K; ++k) {
+        const torch::Tensor state =
+            k == 0 ? states[0] : scale_gradient(states.back(), state_gradient_scale);
+        torch::Tensor x;
+        if (per_action_) {
+          const torch::Tensor& hot = step_inputs[k];
+          x = first.forward(
+              torch::cat({(hot.unsqueeze(2) * state.unsqueeze(1)).flatten(1), hot}, 1));
+        } else {
+          x = torch::addmm(step_inputs[k], state, state_weights);
+        }
+        for (auto layer = dynamics_state_->begin() + 1; layer != dynamics_state_->end(); ++layer) {
+          x = layer->forward(x);
+        }
+        states.push_back(scale(x));
+      }
+    }
+    UnrollOutput unrolled;
+    unrolled.hidden_states = torch::stack(states, 1);  // B x (K+1) x E
+    const torch::Tensor all = unrolled.hidden_states.flatten(0, 1);
+    const int64_t support = 2 * support_size() + 1;
+    unrolled.value_logits = prediction_value_->forward(all).view({B, K + 1, support});
+    unrolled.policy_logits = prediction_policy_->forward(all).view({B, K + 1, A});
+    unrolled.reward_logits =
+        dynamics_reward_->forward(unrolled.hidden_states.narrow(1, 1, K).flatten(0, 1))
+            .view({B, K, support});
+    return unrolled;
   }
+
+ private:
+  static torch::Tensor scale(const torch::Tensor& x) { return scale_rows(x); }
 
   ObservationShape shape_;
   bool per_action_ = false;

@@ -23,6 +23,45 @@ std::shared_ptr<MuZeroNetwork> make_network(const NetworkParams& params, Observa
   throw std::invalid_argument("unknown network type '" + params.type + "'");
 }
 
+torch::Tensor scale_gradient(const torch::Tensor& x, double scale) {
+  // A view with a hook on its gradient: one operation forward and one backward, where
+  // x * scale + x.detach() * (1 - scale) costs three each (the unroll is op-bound).
+  torch::Tensor y = x.view_as(x);
+  if (y.requires_grad()) y.register_hook([scale](const torch::Tensor& g) { return g * scale; });
+  return y;
+}
+
+torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale) {
+  return x * scale + x.detach() * (1.0 - scale);
+}
+
+UnrollOutput MuZeroNetwork::unroll_step_by_step(const torch::Tensor& observations,
+                                                const torch::Tensor& actions,
+                                                double state_gradient_scale) {
+  const int64_t K = actions.size(1);
+  NetworkOutput output = initial_inference(observations);
+  std::vector<torch::Tensor> values{output.value_logits}, rewards, policies{output.policy_logits},
+      states{output.hidden_state};
+  for (int64_t k = 0; k < K; ++k) {
+    const torch::Tensor input =
+        k == 0 ? output.hidden_state : scale_gradient(output.hidden_state, state_gradient_scale);
+    output = recurrent_inference(input, actions.select(1, k));
+    values.push_back(output.value_logits);
+    rewards.push_back(output.reward_logits);
+    policies.push_back(output.policy_logits);
+    states.push_back(output.hidden_state);
+  }
+  UnrollOutput unrolled;
+  unrolled.value_logits = torch::stack(values, 1);
+  unrolled.policy_logits = torch::stack(policies, 1);
+  unrolled.hidden_states = torch::stack(states, 1);
+  unrolled.reward_logits =
+      K > 0 ? torch::stack(rewards, 1)
+            : torch::zeros({observations.size(0), 0, unrolled.value_logits.size(2)},
+                           unrolled.value_logits.options());
+  return unrolled;
+}
+
 torch::nn::Sequential make_mlp(int input_size, const std::vector<int>& hidden_sizes,
                                int output_size) {
   torch::nn::Sequential mlp;

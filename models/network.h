@@ -24,6 +24,19 @@ struct NetworkOutput {
   torch::Tensor hidden_state;   // B x encoding_size, or B x channels x H x W
 };
 
+// A training step's view of the network along K actions: every step's outputs, stacked.
+struct UnrollOutput {
+  torch::Tensor value_logits;   // B x (K+1) x (2 * support + 1)
+  torch::Tensor reward_logits;  // B x K x (2 * support + 1): the reward of reaching step k = 1..K
+  torch::Tensor policy_logits;  // B x (K+1) x A
+  torch::Tensor hidden_states;  // B x (K+1) x ...: s_0 (the representation's), then s_1 .. s_K
+};
+
+// Passes x forward unchanged and multiplies its gradient by `scale`. The double form returns a
+// view of x: do not change x in place afterwards.
+torch::Tensor scale_gradient(const torch::Tensor& x, double scale);
+torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale);
+
 class MuZeroNetwork : public torch::nn::Module {
  public:
   // observations: B x C x H x W (any layout with B first and C*H*W elements per sample).
@@ -33,6 +46,18 @@ class MuZeroNetwork : public torch::nn::Module {
   // actions: B integer actions.
   virtual NetworkOutput recurrent_inference(const torch::Tensor& hidden_state,
                                             const torch::Tensor& actions) = 0;
+  // The representation of `observations`, then K dynamics steps along `actions` (B x K), as
+  // the paper's training unroll: each dynamics input but the first (s_1 .. s_{K-1}) has its
+  // gradient multiplied by `state_gradient_scale` (the paper's 1/2); the heads see the states
+  // unscaled. Networks whose heads act on each sample alone override it to run the heads once
+  // on all K + 1 states (fewer, larger operations); the results are the same.
+  virtual UnrollOutput unroll(const torch::Tensor& observations, const torch::Tensor& actions,
+                              double state_gradient_scale) {
+    return unroll_step_by_step(observations, actions, state_gradient_scale);
+  }
+  // The same with one initial and K recurrent inferences: the reference for the overrides.
+  UnrollOutput unroll_step_by_step(const torch::Tensor& observations, const torch::Tensor& actions,
+                                   double state_gradient_scale);
   int action_space_size() const { return action_space_size_; }
   int support_size() const { return support_size_; }
   double support_scale() const { return support_scale_; }

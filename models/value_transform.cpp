@@ -48,4 +48,16 @@ float decode_support(const float* logits, int support_size, double scale) {
   return static_cast<float>(inverse_value_transform(weighted / total) / scale);
 }
 
+void encode_support(float value, int support_size, double scale, float* out) {
+  const int bins = 2 * support_size + 1;
+  std::fill(out, out + bins, 0.0f);
+  const double h =
+      std::clamp(value_transform(value * scale), -1.0 * support_size, 1.0 * support_size);
+  const double floor = std::floor(h);
+  const double upper_weight = h - floor;
+  const int lower = static_cast<int>(floor) + support_size;
+  out[lower] = static_cast<float>(1.0 - upper_weight);
+  if (lower + 1 < bins) out[lower + 1] += static_cast<float>(upper_weight);
+}
+
 }  // namespace muzero

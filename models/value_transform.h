@@ -15,4 +15,9 @@ double inverse_value_transform(double y);
 // `scale` (the network's support_scale). A few dozen flops, no allocation.
 float decode_support(const float* logits, int support_size, double scale);
 
+// The target distribution of `value` times `scale`: h of it, clamped to the support, split
+// between the two nearest integers in proportion to closeness (0 everywhere else). Writes
+// 2 * support_size + 1 probabilities to `out`.
+void encode_support(float value, int support_size, double scale, float* out);
+
 }  // namespace muzero

@@ -284,6 +284,8 @@ const std::vector<Field>& fields() {
           [](Config& c) -> double& { return c.self_play.search.pb_c_init; }, 0.0, 1e6),
       choice("self_play", "inference", [](Config& c) -> std::string& { return c.inference; },
              {"auto", "native", "torch"}),
+      choice("self_play", "device", [](Config& c) -> std::string& { return c.self_play_device; },
+             {"cpu", "cuda"}),
       choice("self_play", "search",
              [](Config& c) -> std::string& { return c.self_play.search.algorithm; },
              {"puct", "gumbel"}),
@@ -526,6 +528,12 @@ Config parse_config(const std::string& text, const std::string& path,
                       "this network is " +
                       config.network.type + " (use auto or torch)");
   }
+  if (config.inference == "native" && config.self_play_device != "cpu") {
+    throw ConfigError(path +
+                      ": self_play.inference: 'native' runs on the CPU only; "
+                      "self_play.device is " +
+                      config.self_play_device + " (use auto or torch)");
+  }
   config.replay.targets.discount = config.self_play.search.discount;
   config.replay.next_observations = config.train.consistency_loss_weight > 0.0;
   config.replay.lookahead_rewards = config.train.lookahead_reward_loss_weight > 0.0;
@@ -534,7 +542,7 @@ Config parse_config(const std::string& text, const std::string& path,
 }
 
 bool acts_natively(const Config& config) {
-  return acts_natively(config.inference, config.network);
+  return config.self_play_device == "cpu" && acts_natively(config.inference, config.network);
 }
 
 std::string config_to_yaml(const Config& config) {

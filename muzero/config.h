@@ -31,6 +31,9 @@ struct Config {
   // Which backend runs self-play, test and evaluation inference: native (plain C++ on the CPU,
   // fully connected networks), torch (LibTorch), or auto (native where the network has it).
   std::string inference = "auto";
+  // Where LibTorch inference of self-play and test games runs: cpu, or cuda (then inference is
+  // LibTorch's; the native backend is CPU-only).
+  std::string self_play_device = "cpu";
   SelfPlayParams self_play;
   std::vector<TemperatureStep> visit_softmax_temperature{{0.5, 1.0}, {0.75, 0.5}, {1.0, 0.25}};
 
@@ -70,8 +73,8 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
 Config parse_config(const std::string& text, const std::string& source,
                     const std::vector<std::string>& overrides = {});
 
-// Whether players act with the native CPU backend (self_play.inference auto or native, and a
-// network it runs) rather than LibTorch.
+// Whether players act with the native CPU backend (self_play.inference auto or native,
+// self_play.device cpu, and a network it runs) rather than LibTorch.
 bool acts_natively(const Config& config);
 
 // The resolved configuration in the same YAML layout, for the run directory.

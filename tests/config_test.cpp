@@ -123,6 +123,14 @@ TEST(Config, InferenceBackendChoice) {
   EXPECT_THROW(load_config(path, {"network.type=residual", "self_play.inference=native"}),
                ConfigError);
   EXPECT_THROW(load_config(path, {"self_play.inference=gpu"}), ConfigError);
+  // On a GPU, players run LibTorch (the native backend is CPU-only).
+  EXPECT_EQ(c.self_play_device, "cpu");
+  const Config on_gpu = load_config(path, {"self_play.device=cuda"});
+  EXPECT_EQ(on_gpu.self_play_device, "cuda");
+  EXPECT_FALSE(acts_natively(on_gpu));
+  EXPECT_THROW(load_config(path, {"self_play.device=cuda", "self_play.inference=native"}),
+               ConfigError);
+  EXPECT_THROW(load_config(path, {"self_play.device=auto"}), ConfigError);
 }
 
 // The lookahead loss needs self-play to record and the replay buffer to send its targets.

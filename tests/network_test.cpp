@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "models/layers.h"
 #include "models/math_threads.h"
 #include "models/support.h"
 #include "models/torch_evaluator.h"
@@ -138,6 +139,89 @@ TEST(Network, PerActionInputGivesEachActionItsOwnDynamicsWeights) {
 
   p.fc_action_input = "two_hot";
   EXPECT_THROW(make_network(p, {1, 1, 4}, 2), std::invalid_argument);
+}
+
+// scale_rows (one node, backward by hand) against scale_hidden_state (ATen operations):
+// values and gradients, on random rows, a row with ties at both ends, a row whose range is
+// under 1e-5 and a constant row.
+TEST(Network, ScaleRowsEqualsScaleHiddenStateWithGradients) {
+  torch::manual_seed(11);
+  torch::Tensor rows = torch::randn({7, 8});
+  rows[4] = torch::tensor({1.0f, -2.0f, 3.0f, -2.0f, 3.0f, 0.5f, 0.0f, 1.0f});
+  rows[5] = torch::rand({8}) * 1e-6f;
+  rows[6] = torch::full({8}, 0.25f);
+  const torch::Tensor readout = torch::randn({7, 8});
+  const torch::Tensor a = rows.clone().requires_grad_(true);
+  const torch::Tensor b = rows.clone().requires_grad_(true);
+  const torch::Tensor fast = scale_rows(a);
+  const torch::Tensor reference = scale_hidden_state(b.unsqueeze(1)).squeeze(1);
+  EXPECT_TRUE(torch::equal(fast, reference));
+  (fast * readout).sum().backward();
+  (reference * readout).sum().backward();
+  EXPECT_TRUE(torch::allclose(a.grad(), b.grad(), 1e-5, 1e-5))
+      << (a.grad() - b.grad()).abs().max().item<float>();
+  // Without gradient, and on another layout (a transposed view), the values are the same.
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(scale_rows(rows.t().contiguous().t()), reference.detach()));
+}
+
+// The training unroll of a network that overrides it (heads once on all states, action
+// columns looked up) gives the outputs and the parameter gradients of the plain one: one
+// initial and K recurrent inferences with the states' gradient halved between steps.
+TEST(Network, UnrollEqualsInferenceStepByStepWithGradients) {
+  const ObservationShape shape{3, 3, 3};
+  const int B = 6, K = 4, A = 9;
+  for (const NetworkParams& params :
+       {NetworkParams{}, residual_params(), convolutional_params(), per_action_params()}) {
+    torch::manual_seed(3);
+    auto net = make_network(params, shape, A);
+    const torch::Tensor observations = torch::randn({B, 3, 3, 3});
+    const torch::Tensor actions = torch::randint(A, {B, K}, torch::kLong);
+    const auto run = [&](bool step_by_step) {
+      torch::manual_seed(7);  // the same random readout of every output
+      const UnrollOutput out = step_by_step ? net->unroll_step_by_step(observations, actions, 0.5)
+                                            : net->unroll(observations, actions, 0.5);
+      torch::Tensor readout = torch::zeros({});
+      for (const torch::Tensor& t :
+           {out.value_logits, out.reward_logits, out.policy_logits, out.hidden_states}) {
+        readout = readout + (t * torch::randn(t.sizes())).sum();
+      }
+      net->zero_grad();
+      readout.backward();
+      std::vector<torch::Tensor> gradients;
+      for (const auto& p : net->parameters()) gradients.push_back(p.grad().clone());
+      return std::make_pair(out, gradients);
+    };
+    const auto [fused, fused_gradients] = run(false);
+    const auto [plain, plain_gradients] = run(true);
+    const int support = 2 * params.support_size + 1;
+    EXPECT_EQ(fused.value_logits.sizes(), (std::vector<int64_t>{B, K + 1, support}));
+    EXPECT_EQ(fused.reward_logits.sizes(), (std::vector<int64_t>{B, K, support}));
+    EXPECT_EQ(fused.policy_logits.sizes(), (std::vector<int64_t>{B, K + 1, A}));
+    EXPECT_EQ(fused.hidden_states.size(1), K + 1);
+    EXPECT_TRUE(torch::allclose(fused.value_logits, plain.value_logits, 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(fused.reward_logits, plain.reward_logits, 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(fused.policy_logits, plain.policy_logits, 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(fused.hidden_states, plain.hidden_states, 1e-5, 1e-6));
+    ASSERT_EQ(fused_gradients.size(), plain_gradients.size());
+    for (std::size_t i = 0; i < fused_gradients.size(); ++i) {
+      EXPECT_TRUE(torch::allclose(fused_gradients[i], plain_gradients[i], 1e-4, 1e-5))
+          << params.type << " " << params.fc_action_input << " parameter " << i << ": "
+          << (fused_gradients[i] - plain_gradients[i]).abs().max().item<float>();
+    }
+    // The states' gradient is halved between steps: without it the outputs are the same and
+    // the dynamics' gradients are not.
+    net->zero_grad();
+    const UnrollOutput unscaled = net->unroll(observations, actions, 1.0);
+    EXPECT_TRUE(torch::allclose(unscaled.value_logits, plain.value_logits, 1e-5, 1e-6))
+        << params.type << " " << params.fc_action_input << " "
+        << (unscaled.value_logits - plain.value_logits).abs().max().item<float>();
+    unscaled.value_logits.select(1, K).sum().backward();
+    const torch::Tensor first_gradient = net->parameters()[0].grad().clone();
+    net->zero_grad();
+    net->unroll(observations, actions, 0.5).value_logits.select(1, K).sum().backward();
+    EXPECT_FALSE(torch::allclose(first_gradient, net->parameters()[0].grad()));
+  }
 }
 
 TEST(Network, WeightsRoundTripAndRefuseAnotherArchitecture) {

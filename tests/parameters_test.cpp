@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <numeric>
 
 #include "models/fast_exp.h"
 #include "models/native/dense.h"
@@ -158,6 +159,32 @@ TEST(ValueTransform, DecodingByHand) {
   // Large logits do not overflow (the maximum is subtracted first).
   const float large[3] = {1000.0f, 1000.0f, 1000.0f};
   EXPECT_FLOAT_EQ(decode_support(large, 1, 1.0), 0.0f);
+}
+
+TEST(ValueTransform, EncodingByHand) {
+  // h(3) = sqrt(4) - 1 + 0.003 = 1.003: 0.997 on +1, 0.003 on +2 (indices 6 and 7 of 11).
+  float out[11];
+  encode_support(3.0f, 5, 1.0, out);
+  EXPECT_NEAR(out[6], 0.997f, 1e-6);
+  EXPECT_NEAR(out[7], 0.003f, 1e-6);
+  EXPECT_NEAR(std::accumulate(out, out + 11, 0.0f), 1.0f, 1e-6);
+  // h(-3) = -1.003: 0.997 on -1 (index 4), 0.003 on -2 (index 3).
+  encode_support(-3.0f, 5, 1.0, out);
+  EXPECT_NEAR(out[4], 0.997f, 1e-6);
+  EXPECT_NEAR(out[3], 0.003f, 1e-6);
+  // The scale multiplies first: 0.3 at scale 10 is 3.
+  float scaled[11];
+  encode_support(0.3f, 5, 10.0, scaled);
+  EXPECT_NEAR(scaled[6], 0.997f, 1e-5);
+  // Beyond the support, all on the end; an integer h all on its bin.
+  encode_support(1e6f, 2, 1.0, out);
+  EXPECT_FLOAT_EQ(out[4], 1.0f);
+  EXPECT_FLOAT_EQ(std::accumulate(out, out + 5, 0.0f), 1.0f);
+  encode_support(-1e6f, 2, 1.0, out);
+  EXPECT_FLOAT_EQ(out[0], 1.0f);
+  encode_support(0.0f, 2, 1.0, out);
+  EXPECT_FLOAT_EQ(out[2], 1.0f);
+  EXPECT_FLOAT_EQ(std::accumulate(out, out + 5, 0.0f), 1.0f);
 }
 
 TEST(FastExp, WithinTwoTenMillionthsOfStdExp) {

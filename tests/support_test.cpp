@@ -46,6 +46,22 @@ TEST(Support, ScalarToSupportSplitsBetweenNeighbours) {
   EXPECT_FLOAT_EQ(big[1][0].item<float>(), 1.0f);
 }
 
+// The trainer's targets are encoded on the host, per value; they equal the batched form.
+TEST(Support, EncodeSupportEqualsScalarToSupport) {
+  torch::manual_seed(5);
+  const torch::Tensor values =
+      torch::cat({torch::randn({200}) * 50, torch::tensor({0.0f, 1e5f, -1e5f})});
+  for (const double scale : {1.0, 0.1}) {
+    const torch::Tensor expected = scalar_to_support(values * scale, 20);
+    for (int64_t i = 0; i < values.size(0); ++i) {
+      float out[41];
+      encode_support(values[i].item<float>(), 20, scale, out);
+      EXPECT_TRUE(torch::allclose(torch::from_blob(out, {41}), expected[i], 1e-5, 1e-5))
+          << values[i].item<float>();
+    }
+  }
+}
+
 TEST(Support, RoundTripThroughLogits) {
   // Within the support: h(110) = 9.65 < 10.
   const torch::Tensor x = torch::tensor({-100.0f, -7.5f, -1.0f, 0.0f, 0.3f, 1.0f, 42.0f, 110.0f});

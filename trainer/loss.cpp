@@ -2,7 +2,11 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <stdexcept>
+#include <vector>
+
+#include "models/value_transform.h"
 
 namespace muzero {
 namespace {
@@ -18,15 +22,37 @@ torch::Tensor to_tensor(const std::vector<T>& data, std::vector<int64_t> shape, 
   return torch::from_blob(const_cast<T*>(data.data()), shape, dtype).to(device);
 }
 
+// B x n scalars -> B x n x (2 * support + 1) target distributions, encoded on the host in
+// one pass and moved to the device once: no kernels for what every step recomputes.
+torch::Tensor support_targets(const std::vector<float>& scalars, int64_t B, int64_t n,
+                              const MuZeroNetwork& network, torch::Device device) {
+  const int support = network.support_size();
+  const int64_t bins = 2 * support + 1;
+  torch::Tensor out = torch::empty({B, n, bins});
+  float* data = out.data_ptr<float>();
+  for (std::size_t i = 0; i < scalars.size(); ++i) {
+    encode_support(scalars[i], support, network.support_scale(), data + i * bins);
+  }
+  return out.to(device);
+}
+
+// B x n x bins value logits -> |decoded value - target| on the host, B x n.
+torch::Tensor value_errors(const torch::Tensor& logits, const std::vector<float>& targets,
+                           const MuZeroNetwork& network) {
+  const torch::Tensor host = logits.detach().to(torch::kCPU).contiguous();
+  const int64_t bins = host.size(2);
+  torch::Tensor errors = torch::empty({host.size(0), host.size(1)});
+  const float* in = host.data_ptr<float>();
+  float* out = errors.data_ptr<float>();
+  for (int64_t i = 0; i < errors.numel(); ++i) {
+    out[i] =
+        std::abs(decode_support(in + i * bins, network.support_size(), network.support_scale()) -
+                 targets[static_cast<std::size_t>(i)]);
+  }
+  return errors;
+}
+
 }  // namespace
-
-torch::Tensor scale_gradient(const torch::Tensor& x, double scale) {
-  return x * scale + x.detach() * (1.0 - scale);
-}
-
-torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale) {
-  return x * scale + x.detach() * (1.0 - scale);
-}
 
 torch::Tensor state_distance(const torch::Tensor& predicted, const torch::Tensor& target) {
   return (predicted - target).square().flatten(1).mean(1);
@@ -40,10 +66,6 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   const torch::Tensor observations =
       to_tensor(batch.observations, {B, batch.observation_size}, torch::kFloat, device);
   const torch::Tensor actions = to_tensor(batch.actions, {B, K + 1}, torch::kLong, device);
-  const torch::Tensor target_values =
-      to_tensor(batch.target_values, {B, K + 1}, torch::kFloat, device);
-  const torch::Tensor target_rewards =
-      to_tensor(batch.target_rewards, {B, K + 1}, torch::kFloat, device);
   const torch::Tensor target_policies =
       to_tensor(batch.target_policies, {B, K + 1, A}, torch::kFloat, device);
   const torch::Tensor gradient_scales =
@@ -55,63 +77,58 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
         "muzero_loss: the consistency loss needs batches with next observations");
   }
 
-  const torch::Tensor value_support = network.to_support(target_values);
-  const torch::Tensor reward_support = network.to_support(target_rewards);
+  if (batch.target_values.size() != static_cast<std::size_t>(B * (K + 1)) ||
+      batch.target_rewards.size() != batch.target_values.size()) {
+    throw std::invalid_argument("muzero_loss: the batch's targets are not B x (K + 1)");
+  }
+  const torch::Tensor value_support =
+      support_targets(batch.target_values, B, K + 1, network, device);
+  const torch::Tensor reward_support =
+      support_targets(batch.target_rewards, B, K + 1, network, device);
 
   const bool with_lookahead = loss_weights.lookahead > 0.0;
   if (with_lookahead && batch.lookahead_mask.size() != static_cast<std::size_t>(B * 2)) {
     throw std::invalid_argument("muzero_loss: the lookahead loss needs batches with lookahead");
   }
 
-  NetworkOutput output = network.initial_inference(observations);
-  torch::Tensor value_loss = cross_entropy(output.value_logits, value_support.select(1, 0));
-  torch::Tensor reward_loss = torch::zeros({B}, value_loss.options());
-  torch::Tensor policy_loss = cross_entropy(output.policy_logits, target_policies.select(1, 0));
-  std::vector<torch::Tensor> predicted_values{output.value_logits.detach()};
+  // All K + 1 steps' outputs at once, B x (K+1) x classes: fewer, larger tensor operations
+  // (small networks are op-bound). Steps k >= 1 have their gradient scaled by
+  // 1 / (number of steps in the sample), as in the paper: one B x (K+1) scale, 1 at step 0.
+  const UnrollOutput unrolled = network.unroll(observations, actions.narrow(1, 1, K), 0.5);
+  const torch::Tensor step_scale = 1.0 / gradient_scales;  // B
+  const torch::Tensor scales = torch::cat(
+      {torch::ones({B, 1}, step_scale.options()), step_scale.unsqueeze(1).expand({B, K})},
+      1);  // B x (K+1)
+  const torch::Tensor value_steps = cross_entropy(unrolled.value_logits, value_support);
+  const torch::Tensor policy_steps = cross_entropy(unrolled.policy_logits, target_policies);
+  const torch::Tensor reward_steps =
+      cross_entropy(unrolled.reward_logits, reward_support.narrow(1, 1, K));  // B x K
+  const torch::Tensor value_loss = value_steps.detach().sum(1);
+  const torch::Tensor policy_loss = policy_steps.detach().sum(1);
+  const torch::Tensor reward_loss = reward_steps.detach().sum(1);
+  torch::Tensor per_sample =
+      scale_gradient(value_steps * loss_weights.value + policy_steps, scales).sum(1) +
+      scale_gradient(reward_steps, scales.narrow(1, 1, K)).sum(1);
 
   torch::Tensor lookahead_loss = torch::zeros({B}, value_loss.options());
   if (with_lookahead) {
     const torch::Tensor lookahead_actions =
         to_tensor(batch.lookahead_actions, {B, 2}, torch::kLong, device);
     const torch::Tensor lookahead_targets =
-        network.to_support(to_tensor(batch.lookahead_rewards, {B, 2}, torch::kFloat, device));
+        support_targets(batch.lookahead_rewards, B, 2, network, device);
     const torch::Tensor lookahead_mask =
         to_tensor(batch.lookahead_mask, {B, 2}, torch::kFloat, device);
-    const NetworkOutput move =
-        network.recurrent_inference(output.hidden_state, lookahead_actions.select(1, 0));
+    const NetworkOutput move = network.recurrent_inference(unrolled.hidden_states.select(1, 0),
+                                                           lookahead_actions.select(1, 0));
     const NetworkOutput reply = network.recurrent_inference(scale_gradient(move.hidden_state, 0.5),
                                                             lookahead_actions.select(1, 1));
-    lookahead_loss = cross_entropy(move.reward_logits, lookahead_targets.select(1, 0)) *
-                         lookahead_mask.select(1, 0) +
-                     cross_entropy(reply.reward_logits, lookahead_targets.select(1, 1)) *
-                         lookahead_mask.select(1, 1);
-  }
-
-  // The K unrolled steps' losses are computed on stacked logits, B x K x classes, in one go:
-  // fewer, larger tensor operations than K separate ones (small networks are op-bound). Their
-  // gradient is scaled by 1 / (number of steps in the sample), as in the paper.
-  torch::Tensor hidden = output.hidden_state;
-  std::vector<torch::Tensor> value_logits, reward_logits, policy_logits, hidden_states;
-  for (int64_t k = 1; k <= K; ++k) {
-    output = network.recurrent_inference(hidden, actions.select(1, k));
-    if (consistency) hidden_states.push_back(output.hidden_state);
-    hidden = scale_gradient(output.hidden_state, 0.5);
-    value_logits.push_back(output.value_logits);
-    reward_logits.push_back(output.reward_logits);
-    policy_logits.push_back(output.policy_logits);
-    predicted_values.push_back(output.value_logits.detach());
-  }
-  const torch::Tensor step_scale = 1.0 / gradient_scales;
-  if (K > 0) {
-    const auto unrolled = [&](const std::vector<torch::Tensor>& logits,
-                              const torch::Tensor& targets) {
-      const torch::Tensor stacked = torch::stack(logits, 1);  // B x K x classes
-      const torch::Tensor per_step = cross_entropy(stacked, targets.narrow(1, 1, K));  // B x K
-      return scale_gradient(per_step.sum(1), step_scale);
-    };
-    value_loss = value_loss + unrolled(value_logits, value_support);
-    reward_loss = reward_loss + unrolled(reward_logits, reward_support);
-    policy_loss = policy_loss + unrolled(policy_logits, target_policies);
+    const torch::Tensor lookahead =
+        cross_entropy(move.reward_logits, lookahead_targets.select(1, 0)) *
+            lookahead_mask.select(1, 0) +
+        cross_entropy(reply.reward_logits, lookahead_targets.select(1, 1)) *
+            lookahead_mask.select(1, 1);
+    per_sample = per_sample + lookahead * loss_weights.lookahead;
+    lookahead_loss = lookahead.detach();
   }
   torch::Tensor consistency_loss = torch::zeros({B}, value_loss.options());
   if (consistency) {
@@ -124,23 +141,22 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
       torch::NoGradGuard no_grad;
       targets = network.represent(next);
     }
-    const torch::Tensor predicted = torch::stack(hidden_states, 1).flatten(0, 1);  // BK x ...
+    const torch::Tensor predicted =
+        unrolled.hidden_states.narrow(1, 1, K).flatten(0, 1);  // BK x ...
     const torch::Tensor per_step = state_distance(predicted, targets).view({B, K}) * mask;
-    consistency_loss = scale_gradient(per_step.sum(1), step_scale);
+    const torch::Tensor consistency_term = scale_gradient(per_step.sum(1), step_scale);
+    per_sample = per_sample + consistency_term * loss_weights.consistency;
+    consistency_loss = consistency_term.detach();
   }
 
   LossTerms terms;
-  const torch::Tensor per_sample = value_loss * loss_weights.value + reward_loss + policy_loss +
-                                   consistency_loss * loss_weights.consistency +
-                                   lookahead_loss * loss_weights.lookahead;
   terms.total = (per_sample * weights).mean();
-  terms.value = value_loss.detach().mean();
-  terms.reward = reward_loss.detach().mean();
-  terms.policy = policy_loss.detach().mean();
-  terms.consistency = consistency_loss.detach().mean();
-  terms.lookahead = lookahead_loss.detach().mean();
-  const torch::Tensor predicted = network.to_scalar(torch::stack(predicted_values, 1));
-  terms.value_errors = (predicted - target_values).abs();
+  terms.value = value_loss.mean();
+  terms.reward = reward_loss.mean();
+  terms.policy = policy_loss.mean();
+  terms.consistency = consistency_loss.mean();
+  terms.lookahead = lookahead_loss.mean();
+  terms.value_errors = value_errors(unrolled.value_logits, batch.target_values, network);
   return terms;
 }
 

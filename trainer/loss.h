@@ -22,10 +22,6 @@
 
 namespace muzero {
 
-// Passes x forward unchanged and multiplies its gradient by `scale`.
-torch::Tensor scale_gradient(const torch::Tensor& x, double scale);
-torch::Tensor scale_gradient(const torch::Tensor& x, const torch::Tensor& scale);
-
 struct LossTerms {
   torch::Tensor total;  // scalar, weighted mean over the batch: the one to differentiate
   torch::Tensor value;  // scalar, mean over the batch of the summed step losses

@@ -52,9 +52,15 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
                                 {params_.value_loss_weight, params_.consistency_loss_weight,
                                  params_.lookahead_reward_loss_weight},
                                 device_);
+  // Every reported scalar in one transfer to the host (one sync on a GPU), before backward
+  // so that a non-finite loss is skipped.
+  const torch::Tensor reported = torch::stack({terms.total.detach(), terms.value, terms.reward,
+                                               terms.policy, terms.consistency, terms.lookahead})
+                                     .to(torch::kCPU, torch::kDouble);
+  const double* scalars = reported.data_ptr<double>();
   TrainStepResult result;
   result.learning_rate = lr;
-  result.total_loss = terms.total.item<double>();
+  result.total_loss = scalars[0];
   if (!std::isfinite(result.total_loss)) {
     result.skipped = true;
     return result;
@@ -64,11 +70,11 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
   optimizer_->step();
   ++steps_;
 
-  result.value_loss = terms.value.item<double>();
-  result.reward_loss = terms.reward.item<double>();
-  result.policy_loss = terms.policy.item<double>();
-  result.consistency_loss = terms.consistency.item<double>();
-  result.lookahead_loss = terms.lookahead.item<double>();
+  result.value_loss = scalars[1];
+  result.reward_loss = scalars[2];
+  result.policy_loss = scalars[3];
+  result.consistency_loss = scalars[4];
+  result.lookahead_loss = scalars[5];
   const torch::Tensor errors = terms.value_errors.to(torch::kCPU).contiguous();
   result.value_errors.assign(errors.data_ptr<float>(), errors.data_ptr<float>() + errors.numel());
   return result;

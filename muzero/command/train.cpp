@@ -11,9 +11,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "games/registry.h"
+#include "models/device.h"
 #include "models/network.h"
 #include "muzero/command/commands.h"
 #include "muzero/persist/atomic_file.h"
@@ -90,6 +92,16 @@ int run(const TrainOptions& options) {
   } catch (const std::invalid_argument& error) {
     std::cerr << "muzero: " << error.what() << "\n";
     return kExitBadConfig;
+  }
+  // A device this machine lacks stops the run here, not in a trainer restarted again and again.
+  for (const auto& [key, device] : {std::pair{"training.device", config.device},
+                                    std::pair{"self_play.device", config.self_play_device}}) {
+    try {
+      select_device(device);
+    } catch (const std::exception& error) {
+      std::cerr << "muzero: " << key << ": " << error.what() << "\n";
+      return kExitBadConfig;
+    }
   }
   if (!run_dir.empty()) {
     if (const auto damage = damaged_state(run_dir, config)) {
