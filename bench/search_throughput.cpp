@@ -1,6 +1,7 @@
 // Self-play search speed without the rest of training: B CartPole games searched in lock-step
 // by one process with an untrained network of the shipped config's shape, on one core.
-//   build/bench/search_throughput [B] [SIMULATIONS] [MOVES] [puct|gumbel] [native|torch]
+//   build/bench/search_throughput [B] [SIMULATIONS] [MOVES] [puct|gumbel] [native|torch] [cpu|cuda]
+// (cuda: LibTorch inference on the GPU, as self_play.device: cuda)
 // Prints moves/s, simulations/s (moves x simulations), network calls/s and microseconds per
 // call; then the floor: the same backend's recurrent inferences alone, B at a time in a plain
 // loop with no search around them (the arithmetic every simulation needs at least).
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "games/registry.h"
+#include "models/device.h"
 #include "models/evaluator_factory.h"
 #include "models/math_threads.h"
 #include "models/network.h"
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   const int moves = argc > 3 ? std::atoi(argv[3]) : 100;
   const std::string search = argc > 4 ? argv[4] : "puct";
   const std::string inference = argc > 5 ? argv[5] : "native";
+  const torch::Device device = select_device(argc > 6 ? argv[6] : "cpu");
   use_single_math_thread();
   torch::manual_seed(0);
   Config config = load_config(MUZERO_SOURCE_DIR "/configs/cartpole.yaml");
@@ -64,7 +67,7 @@ int main(int argc, char** argv) {
   auto network =
       make_network(config.network, probe->observation_shape(), probe->action_space_size());
   auto evaluator = make_evaluator(config.network, probe->observation_shape(),
-                                  probe->action_space_size(), inference);
+                                  probe->action_space_size(), inference, device);
   evaluator->load(to_parameters(*network));
   const SelfPlayParams params = config.self_play;
   LockstepSelfPlay self_play([&] { return make_game(config.game_name); }, games, params, 0);
@@ -75,10 +78,11 @@ int main(int argc, char** argv) {
   const double seconds = seconds_since(start);
   const long calls = evaluator->calls() - calls_before;
   std::printf(
-      "%s %s, %d games x %d simulations: %.0f moves/s, %.0f simulations/s, %.0f network "
+      "%s %s on %s, %d games x %d simulations: %.0f moves/s, %.0f simulations/s, %.0f network "
       "calls/s, %.1f us per call\n",
-      inference.c_str(), search.c_str(), games, simulations, games * moves / seconds,
-      double(games) * moves * simulations / seconds, calls / seconds, 1e6 * seconds / calls);
+      inference.c_str(), search.c_str(), device.str().c_str(), games, simulations,
+      games * moves / seconds, double(games) * moves * simulations / seconds, calls / seconds,
+      1e6 * seconds / calls);
   std::vector<float> observations;
   for (int g = 0; g < games; ++g) {
     const auto game = make_game(config.game_name);

@@ -4,6 +4,7 @@
 // (with training.consistency_loss_weight or training.lookahead_reward_loss_weight > 0 in CONFIG,
 // or given by --set, that loss is timed too)
 //   build/bench/trainer_step configs/connect4.yaml 300 training.lookahead_reward_loss_weight=1
+// training.device=cuda times it on the GPU (each phase ends with a synchronize).
 #include <torch/torch.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "games/registry.h"
+#include "models/device.h"
 #include "models/math_threads.h"
 #include "muzero/config.h"
 #include "trainer/loss.h"
@@ -31,6 +33,11 @@ int main(int argc, char** argv) {
   const auto game = make_game(config.game_name);
   const ObservationShape shape = game->observation_shape();
   auto network = make_network(config.network, shape, game->action_space_size());
+  const torch::Device device = select_device(config.device);
+  network->to(device);
+  const auto synchronize = [&] {
+    if (device.is_cuda()) torch::cuda::synchronize();
+  };
   const int B = config.batch_size, K = config.replay.targets.num_unroll_steps;
   const int A = game->action_space_size();
   Batch batch;
@@ -70,12 +77,15 @@ int main(int argc, char** argv) {
         muzero_loss(*network, batch,
                     {config.train.value_loss_weight, config.train.consistency_loss_weight,
                      config.train.lookahead_reward_loss_weight},
-                    torch::kCPU);
+                    device);
+    synchronize();
     const auto t1 = Clock::now();
     optimizer.zero_grad();
     terms.total.backward();
+    synchronize();
     const auto t2 = Clock::now();
     optimizer.step();
+    synchronize();
     const auto t3 = Clock::now();
     if (s < 0) continue;
     loss_s += std::chrono::duration<double>(t1 - t0).count();
@@ -84,9 +94,10 @@ int main(int argc, char** argv) {
   }
   const double total = loss_s + backward_s + step_s;
   std::printf(
-      "%s: batch %d, unroll %d: %.2f ms per step (%.0f steps/s, %.0f samples/s): loss %.2f ms, "
+      "%s on %s: batch %d, unroll %d: %.2f ms per step (%.0f steps/s, %.0f samples/s): loss %.2f "
+      "ms, "
       "backward %.2f ms, optimizer %.2f ms\n",
-      config.game_name.c_str(), B, K, 1e3 * total / steps, steps / total, B * steps / total,
-      1e3 * loss_s / steps, 1e3 * backward_s / steps, 1e3 * step_s / steps);
+      config.game_name.c_str(), device.str().c_str(), B, K, 1e3 * total / steps, steps / total,
+      B * steps / total, 1e3 * loss_s / steps, 1e3 * backward_s / steps, 1e3 * step_s / steps);
   return 0;
 }
