@@ -1,5 +1,6 @@
 #include "games/connect4.h"
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "games/symmetry.h"
@@ -119,6 +120,31 @@ std::vector<Symmetry> Connect4::symmetries() const {
   std::vector<Action> columns(kColumns);
   for (int c = 0; c < kColumns; ++c) columns[c] = kColumns - 1 - c;
   return {planar_symmetry(observation_shape(), cells, columns)};
+}
+
+double Connect4::heuristic_value() const {
+  const std::uint8_t mine = static_cast<std::uint8_t>(to_play_ + 1);
+  int balance = 0;
+  for (int row = 0; row < kRows; ++row) {
+    for (int column = 0; column < kColumns; ++column) {
+      for (const auto& [dr, dc] : kDirections) {  // the window of 4 starting here, if it fits
+        const int last_row = row + 3 * dr, last_column = column + 3 * dc;
+        if (last_row >= kRows || last_column < 0 || last_column >= kColumns) continue;
+        int own = 0, other = 0;
+        for (int i = 0; i < 4; ++i) {
+          const std::uint8_t stone = board_[row + i * dr][column + i * dc];
+          if (stone == mine) {
+            ++own;
+          } else if (stone != 0) {
+            ++other;
+          }
+        }
+        if (own > 0 && other == 0) balance += 1 << (2 * (own - 1));
+        if (other > 0 && own == 0) balance -= 1 << (2 * (other - 1));
+      }
+    }
+  }
+  return balance / (std::abs(balance) + 16.0);
 }
 
 std::optional<Action> Connect4::expert_action() const {

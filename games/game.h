@@ -63,6 +63,9 @@ class Game {
   virtual std::optional<Action> action_from_string(std::string_view text) const = 0;
   // A strong or perfect move for the player to move, where the game has an expert.
   virtual std::optional<Action> expert_action() const { return std::nullopt; }
+  // A guess at this position's value for the player to move, strictly inside (-1, 1), where a
+  // depth-limited search (the alpha-beta opponent) stops before the game ends; 0 by default.
+  virtual double heuristic_value() const { return 0.0; }
   // Every symmetry of the game other than the identity; none by default.
   virtual std::vector<Symmetry> symmetries() const { return {}; }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -179,6 +180,24 @@ std::optional<Action> TicTacToe::expert_action() const {
     }
   }
   return best;
+}
+
+double TicTacToe::heuristic_value() const {
+  const std::uint8_t mine = static_cast<std::uint8_t>(to_play_ + 1);
+  int balance = 0;
+  for (const auto& line : kLines) {
+    int own = 0, other = 0;
+    for (const int cell : line) {
+      if (board_[cell] == mine) {
+        ++own;
+      } else if (board_[cell] != 0) {
+        ++other;
+      }
+    }
+    if (own > 0 && other == 0) balance += 1 << (2 * (own - 1));
+    if (other > 0 && own == 0) balance -= 1 << (2 * (other - 1));
+  }
+  return balance / (std::abs(balance) + 16.0);
 }
 
 int TicTacToe::solved_value() const {

@@ -26,6 +26,9 @@ class TicTacToe final : public Game {
   std::string action_to_string(Action action) const override;
   std::optional<Action> action_from_string(std::string_view text) const override;
   std::optional<Action> expert_action() const override;
+  // Open lines: each line that holds stones of one player only counts 1, 4 or 16 for 1, 2 or 3
+  // of them, for that player; d, the mover's count less the opponent's, gives d / (|d| + 16).
+  double heuristic_value() const override;
   std::vector<Symmetry> symmetries() const override;  // the square's 3 rotations, 4 mirrors
   std::unique_ptr<Game> clone() const override { return std::make_unique<TicTacToe>(*this); }
 

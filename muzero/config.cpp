@@ -12,6 +12,7 @@
 
 #include "games/registry.h"
 #include "models/native/backends.h"
+#include "self_play/episode.h"
 
 namespace muzero {
 namespace {
@@ -108,6 +109,22 @@ Field choice(std::string section, std::string key, Ref ref, std::vector<std::str
               std::string list;
               for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
               throw BadValue{"must be one of " + list + ", got '" + v + "'"};
+            }
+            ref(c) = v;
+          },
+          [=](const Config& c) { return YAML::Node(ref(const_cast<Config&>(c))); }};
+}
+
+// self, random, expert or alphabeta:D, as parse_opponent reads them.
+template <typename Ref>
+Field opponent_field(std::string section, std::string key, Ref ref) {
+  return {section, key,
+          [=](Config& c, const YAML::Node& n) {
+            const std::string v = as<std::string>(n, "a string");
+            try {
+              parse_opponent(v);
+            } catch (const std::invalid_argument& error) {
+              throw BadValue{error.what()};
             }
             ref(c) = v;
           },
@@ -395,8 +412,7 @@ const std::vector<Field>& fields() {
           kMaxInt),
       integer(
           "test", "episodes", [](Config& c) -> int& { return c.test_episodes; }, 0, 100000),
-      choice("test", "opponent", [](Config& c) -> std::string& { return c.opponent; },
-             {"self", "random", "expert"}),
+      opponent_field("test", "opponent", [](Config& c) -> std::string& { return c.opponent; }),
       integer(
           "test", "muzero_player", [](Config& c) -> int& { return c.muzero_player; }, 0, 1),
       integer(

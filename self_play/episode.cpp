@@ -1,16 +1,33 @@
 #include "self_play/episode.h"
 
+#include <algorithm>
+#include <cctype>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "self_play/action_selection.h"
+#include "self_play/alpha_beta.h"
 
 namespace muzero {
 
-Opponent parse_opponent(const std::string& name) {
+OpponentChoice parse_opponent(const std::string& name) {
   if (name == "self") return Opponent::kSelf;
   if (name == "random") return Opponent::kRandom;
   if (name == "expert") return Opponent::kExpert;
-  throw std::invalid_argument("unknown opponent '" + name + "' (self, random or expert)");
+  constexpr std::string_view kAlphaBeta = "alphabeta:";
+  if (name.starts_with(kAlphaBeta)) {
+    const std::string digits = name.substr(kAlphaBeta.size());
+    const bool number =
+        !digits.empty() && digits.size() <= 2 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(c); });
+    const int depth = number ? std::stoi(digits) : 0;
+    if (depth >= 1 && depth <= AlphaBeta::kMaxDepth) return {Opponent::kAlphaBeta, depth};
+    throw std::invalid_argument("opponent '" + name + "': the depth of alphabeta:D must be 1 to " +
+                                std::to_string(AlphaBeta::kMaxDepth));
+  }
+  throw std::invalid_argument("unknown opponent '" + name +
+                              "' (self, random, expert or alphabeta:DEPTH)");
 }
 
 std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Game>()>& make_game,
@@ -28,12 +45,15 @@ std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Gam
   SearchParams search = settings.search;
   search.add_exploration_noise = false;
   BatchedSearch searcher(search, games[0]->num_players(), games[0]->action_space_size());
+  std::optional<AlphaBeta> alpha_beta;
+  if (settings.opponent.kind == Opponent::kAlphaBeta) alpha_beta.emplace(settings.opponent.depth);
 
   auto running = [&](std::size_t i) {
     return !games[i]->is_terminal() && results[i].length < settings.max_moves;
   };
   auto muzero_to_move = [&](std::size_t i) {
-    return settings.opponent == Opponent::kSelf || games[i]->to_play() == settings.muzero_player;
+    return settings.opponent.kind == Opponent::kSelf ||
+           games[i]->to_play() == settings.muzero_player;
   };
   auto play = [&](std::size_t i, Action action, bool by_muzero) {
     results[i].rewards_by_player.resize(games[i]->num_players(), 0.0);
@@ -62,7 +82,9 @@ std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Gam
           continue;
         }
         std::optional<Action> action;
-        if (settings.opponent == Opponent::kExpert) {
+        if (settings.opponent.kind == Opponent::kAlphaBeta) {
+          action = alpha_beta->choose(*games[i], rng);
+        } else if (settings.opponent.kind == Opponent::kExpert) {
           action = games[i]->expert_action();
           if (!action) throw std::runtime_error("this game has no expert opponent");
         } else {

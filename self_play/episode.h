@@ -1,8 +1,9 @@
 #pragma once
 // Plays whole test episodes with the search (no exploration noise, most visited action), with
-// the other seat of a two-player game taken by MuZero itself, a random player or the game's
-// expert. The episodes advance in lock-step so each simulation is one batched network call.
-// Used by test rounds during training and by evaluation.
+// the other seat of a two-player game taken by MuZero itself, a random player, the game's
+// expert or an alpha-beta search over the rules (self_play/alpha_beta.h). The episodes advance in
+// lock-step so each simulation is one batched network call. Used by test rounds during training and
+// by evaluation.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,8 +18,15 @@
 
 namespace muzero {
 
-enum class Opponent { kSelf, kRandom, kExpert };
-Opponent parse_opponent(const std::string& name);  // "self", "random", "expert"
+enum class Opponent { kSelf, kRandom, kExpert, kAlphaBeta };
+// Who takes the other seat; depth is alphabeta's search depth in plies.
+struct OpponentChoice {
+  OpponentChoice(Opponent kind_ = Opponent::kSelf, int depth_ = 0) : kind(kind_), depth(depth_) {}
+  Opponent kind;
+  int depth;
+};
+// "self", "random", "expert" or "alphabeta:D" (D plies, 1..20); std::invalid_argument otherwise.
+OpponentChoice parse_opponent(const std::string& name);
 
 struct EpisodeResult {
   double total_reward = 0;                // sum of all rewards (one-player games)
@@ -33,7 +41,7 @@ struct EpisodeResult {
 struct EpisodeSettings {
   SearchParams search;  // exploration noise is turned off
   int max_moves = 500;
-  Opponent opponent = Opponent::kSelf;
+  OpponentChoice opponent = Opponent::kSelf;
   int muzero_player = 0;
   // The first moves of every episode are uniformly random, whoever is to move: varied openings,
   // so that games against a deterministic expert are not all the same game.

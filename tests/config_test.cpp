@@ -133,6 +133,13 @@ TEST(Config, InferenceBackendChoice) {
   EXPECT_THROW(load_config(path, {"self_play.device=auto"}), ConfigError);
 }
 
+TEST(Config, TestOpponentTakesAnAlphaBetaDepth) {
+  const std::string path = write_config("alphabeta", "game:\n  name: connect4\n");
+  EXPECT_EQ(load_config(path, {"test.opponent=alphabeta:3"}).opponent, "alphabeta:3");
+  EXPECT_THROW(load_config(path, {"test.opponent=alphabeta:30"}), ConfigError);
+  EXPECT_THROW(load_config(path, {"test.opponent=minimax"}), ConfigError);
+}
+
 // The lookahead loss needs self-play to record and the replay buffer to send its targets.
 TEST(Config, LookaheadLossTurnsOnWhatItNeeds) {
   const Config c = load_config(write_config("lookahead", "game:\n  name: connect4\n"),

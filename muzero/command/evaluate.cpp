@@ -11,6 +11,7 @@
 #include "games/registry.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
+#include "muzero/command/opponent_option.h"
 #include "muzero/config.h"
 #include "self_play/evaluation.h"
 #include "self_play/symmetry_averaging.h"
@@ -39,13 +40,13 @@ int run(const EvaluateOptions& options) {
   Agent& agent = *loaded;
   const Config& config = agent.config;
   Game* probe = agent.game.get();
-  const Opponent opponent = parse_opponent(options.opponent);
-  if (opponent != Opponent::kSelf && probe->num_players() != 2) {
+  const OpponentChoice opponent = parse_opponent(options.opponent);  // checked by the CLI
+  if (opponent.kind != Opponent::kSelf && probe->num_players() != 2) {
     std::cerr << "muzero: --opponent " << options.opponent << " needs a two-player game; "
               << config.game_name << " has one player\n";
     return kExitBadConfig;
   }
-  if (opponent == Opponent::kExpert && !probe->expert_action()) {
+  if (opponent.kind == Opponent::kExpert && !probe->expert_action()) {
     probe->reset(0);
     if (!probe->expert_action()) {
       std::cerr << "muzero: " << config.game_name << " has no expert opponent\n";
@@ -99,8 +100,10 @@ CommandRunner add_evaluate_command(CLI::App& app) {
   evaluate->add_option("--checkpoint", options->checkpoint, "checkpoint.pt of a training run")
       ->required();
   evaluate
-      ->add_option("--opponent", options->opponent, "Who plays the other seat of a two-player game")
-      ->check(CLI::IsMember({"self", "random", "expert"}))
+      ->add_option("--opponent", options->opponent,
+                   "Who plays the other seat of a two-player game: self, random, expert, or "
+                   "alphabeta:D (a depth-D alpha-beta search over the rules, D 1..20)")
+      ->check(opponent_validator({"self", "random", "expert"}))
       ->capture_default_str();
   evaluate->add_option("--games", options->games, "Number of games")
       ->check(CLI::Range(1, 1000000))

@@ -1,4 +1,4 @@
-// muzero play --checkpoint PATH [--opponent human|random|expert|self] [--human-first]
+// muzero play --checkpoint PATH [--opponent human|random|expert|self|alphabeta:D] [--human-first]
 // Two-player games: play against MuZero in the terminal (or watch it play an opponent).
 // One-player games: watch MuZero's own episode, move by move.
 #include <torch/torch.h>
@@ -11,8 +11,11 @@
 #include "games/registry.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
+#include "muzero/command/opponent_option.h"
 #include "muzero/config.h"
 #include "self_play/action_selection.h"
+#include "self_play/alpha_beta.h"
+#include "self_play/episode.h"
 #include "self_play/mcts.h"
 
 namespace muzero {
@@ -101,6 +104,9 @@ int run(const PlayOptions& options) {
         return kExitOk;
       }
       action = *chosen;
+    } else if (options.opponent.starts_with("alphabeta:")) {
+      action = AlphaBeta(parse_opponent(options.opponent).depth).choose(*game, rng);
+      std::cout << options.opponent << " plays " << game->action_to_string(action) << "\n";
     } else if (options.opponent == "expert" && game->expert_action()) {
       action = *game->expert_action();
       std::cout << "expert plays " << game->action_to_string(action) << "\n";
@@ -135,7 +141,7 @@ CommandRunner add_play_command(CLI::App& app) {
   play->add_option("--checkpoint", options->checkpoint, "checkpoint.pt of a training run")
       ->required();
   play->add_option("--opponent", options->opponent, "Who plays against MuZero in a two-player game")
-      ->check(CLI::IsMember({"human", "random", "expert", "self"}))
+      ->check(opponent_validator({"human", "random", "expert", "self"}))
       ->capture_default_str();
   play->add_flag("--human-first", options->human_first,
                  "The other side (human, random or expert) moves first");
