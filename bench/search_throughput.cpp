@@ -1,7 +1,9 @@
 // Self-play search speed without the rest of training: B CartPole games searched in lock-step
 // by one process with an untrained network of the shipped config's shape, on one core.
 //   build/bench/search_throughput [B] [SIMULATIONS] [MOVES] [puct|gumbel] [native|torch] [cpu|cuda]
-// (cuda: LibTorch inference on the GPU, as self_play.device: cuda)
+//   [CONFIG [key=value ...]]
+// (cuda: LibTorch inference on the GPU, as self_play.device: cuda; CONFIG and overrides pick
+// another game or network, e.g. configs/connect4.yaml network.type=residual)
 // Prints moves/s, simulations/s (moves x simulations), network calls/s and microseconds per
 // call; then the floor: the same backend's recurrent inferences alone, B at a time in a plain
 // loop with no search around them (the arithmetic every simulation needs at least).
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <numeric>
 #include <string>
+#include <vector>
 
 #include "games/registry.h"
 #include "models/device.h"
@@ -60,7 +63,10 @@ int main(int argc, char** argv) {
   const torch::Device device = select_device(argc > 6 ? argv[6] : "cpu");
   use_single_math_thread();
   torch::manual_seed(0);
-  Config config = load_config(MUZERO_SOURCE_DIR "/configs/cartpole.yaml");
+  std::vector<std::string> overrides;
+  for (int i = 8; i < argc; ++i) overrides.push_back(argv[i]);
+  Config config =
+      load_config(argc > 7 ? argv[7] : MUZERO_SOURCE_DIR "/configs/cartpole.yaml", overrides);
   config.self_play.search.num_simulations = simulations;
   config.self_play.search.algorithm = search;
   const auto probe = make_game(config.game_name);

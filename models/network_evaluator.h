@@ -2,6 +2,8 @@
 // An evaluator backed by a network whose parameters can be replaced: what self-play, the test
 // worker, evaluate and play hold. One implementation per backend (LibTorch, native); the search
 // still sees only the Evaluator interface.
+#include <span>
+#include <stdexcept>
 #include <string>
 
 #include "models/parameters.h"
@@ -23,6 +25,12 @@ class NetworkEvaluator : public Evaluator {
   void count_call(long batch) {
     ++calls_;
     inferences_ += batch;
+  }
+  // std::out_of_range unless every slot is in 0 .. capacity - 1.
+  static void check_slots(std::span<const int> slots, int capacity) {
+    for (int slot : slots) {
+      if (slot < 0 || slot >= capacity) throw std::out_of_range("evaluator slot out of range");
+    }
   }
 
  private:

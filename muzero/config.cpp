@@ -539,10 +539,11 @@ Config parse_config(const std::string& text, const std::string& path,
                       "' needs a two-player game; " + config.game_name + " has one player");
   }
   if (config.inference == "native" && !has_native_backend(config.network)) {
-    throw ConfigError(path +
-                      ": self_play.inference: 'native' runs fully connected networks only; "
-                      "this network is " +
-                      config.network.type + " (use auto or torch)");
+    throw ConfigError(
+        path +
+        ": self_play.inference: 'native' runs fully connected and residual networks only; "
+        "this network is " +
+        config.network.type + " (use auto or torch)");
   }
   if (config.inference == "native" && config.self_play_device != "cpu") {
     throw ConfigError(path +

@@ -180,6 +180,44 @@ TEST(NativeEvaluator, AgreesWithLibTorchOnRandomNetworks) {
   }
 }
 
+// The residual network in evaluation mode (as players run it), with batch-norm statistics and
+// affine parameters away from their initial 0 / 1, so that folding them into the convolutions
+// is tested.
+TEST(NativeEvaluator, AgreesWithLibTorchOnRandomResidualNetworks) {
+  const ObservationShape shape{2, 3, 4};
+  const int actions = 5, batch = 4;
+  // 4 channels, and 40 (the convolutions' 32-channel tiles and a tail of 8).
+  for (std::uint64_t seed : {1u, 2u}) {
+    torch::manual_seed(seed);
+    NetworkParams p = residual();
+    p.resnet_fc_value_layers = {6};
+    if (seed == 2) p.channels = 40;
+    auto network = make_network(p, shape, actions);
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& parameter : network->parameters()) parameter.mul_(2.0);
+      for (auto& buffer : network->named_buffers(true)) {
+        if (buffer.key().ends_with("running_mean")) buffer.value().normal_(0.0, 0.5);
+        if (buffer.key().ends_with("running_var")) buffer.value().uniform_(0.5, 2.0);
+      }
+      for (auto& parameter : network->named_parameters(true)) {
+        if (parameter.key().find("bn") != std::string::npos) parameter.value().uniform_(0.5, 1.5);
+      }
+    }
+    network->eval();
+    TorchEvaluator reference(network, shape, torch::kCPU);
+    auto native = make_native_evaluator(p, shape, actions);
+    native->load(decode_parameters(encode_parameters(to_parameters(*network))));
+    EXPECT_EQ(native->backend(), "native");
+    const torch::Tensor observations = torch::randn({batch * shape.size()});
+    const std::vector<float> obs(observations.data_ptr<float>(),
+                                 observations.data_ptr<float>() + observations.numel());
+    SCOPED_TRACE("residual seed " + std::to_string(seed) + ", " + std::to_string(p.channels) +
+                 " channels");
+    expect_same_outputs(*native, reference, obs, batch, actions, seed);
+  }
+}
+
 TEST(NativeEvaluator, RefusesWhatDoesNotFit) {
   const ObservationShape shape{1, 1, 4};
   auto native = make_native_evaluator(fully_connected("one_hot"), shape, 2);
@@ -200,8 +238,14 @@ TEST(NativeEvaluator, RefusesWhatDoesNotFit) {
   EXPECT_THROW(native->recurrent_inference(slot, bad_action, slot, out), std::out_of_range);
   const std::vector<float> short_obs(3, 0.5f);
   EXPECT_THROW(native->initial_inference(short_obs, slot, out), std::invalid_argument);
-  EXPECT_THROW(make_native_evaluator(residual(), {2, 3, 4}, 5), std::invalid_argument);
+  NetworkParams unknown = residual();
+  unknown.type = "transformer";
+  EXPECT_THROW(make_native_evaluator(unknown, {2, 3, 4}, 5), std::invalid_argument);
+  // The residual network runs natively when asked; auto keeps LibTorch for it (docs/design.md,
+  // "Native inference": as fast only from about 32 channels).
+  EXPECT_EQ(make_native_evaluator(residual(), {2, 3, 4}, 5)->backend(), "native");
   EXPECT_EQ(resolve_inference("auto", residual(), torch::kCPU), "torch");
+  EXPECT_EQ(resolve_inference("native", residual(), torch::kCPU), "native");
   EXPECT_EQ(resolve_inference("auto", fully_connected("conv"), torch::kCPU), "native");
   EXPECT_EQ(resolve_inference("torch", fully_connected("conv"), torch::kCPU), "torch");
 }

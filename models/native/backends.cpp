@@ -3,15 +3,19 @@
 #include <stdexcept>
 
 #include "models/native/fully_connected_evaluator.h"
+#include "models/native/residual_evaluator.h"
 
 namespace muzero {
 
 bool has_native_backend(const NetworkParams& params) {
-  return params.type == "fully_connected";
+  return params.type == "fully_connected" || params.type == "residual";
 }
 
 bool acts_natively(const std::string& inference, const NetworkParams& params) {
-  return inference != "torch" && has_native_backend(params);
+  // auto: native for fully connected networks only; the residual one runs natively when asked
+  // (as fast as LibTorch only from about 32 channels, docs/design.md "Native inference").
+  if (inference == "native") return has_native_backend(params);
+  return inference == "auto" && params.type == "fully_connected";
 }
 
 std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& params,
@@ -19,6 +23,9 @@ std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& par
                                                         int action_space_size) {
   if (!has_native_backend(params)) {
     throw std::invalid_argument("no native backend for " + params.type + " networks");
+  }
+  if (params.type == "residual") {
+    return std::make_unique<native::ResidualEvaluator>(params, shape, action_space_size);
   }
   return std::make_unique<native::FullyConnectedEvaluator>(params, shape, action_space_size);
 }

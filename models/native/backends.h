@@ -11,7 +11,7 @@ namespace muzero {
 
 bool has_native_backend(const NetworkParams& params);
 // Whether players act natively for self_play.inference `inference` (auto, native or torch) on
-// the CPU: auto and native where the network has a native backend.
+// the CPU: native where the network has a native backend, auto for fully connected networks.
 bool acts_natively(const std::string& inference, const NetworkParams& params);
 // Throws std::invalid_argument for a network without a native backend.
 std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& params,

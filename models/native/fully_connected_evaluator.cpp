@@ -62,12 +62,6 @@ void FullyConnectedEvaluator::reserve_states(int capacity) {
   }
 }
 
-void FullyConnectedEvaluator::check_slots(std::span<const int> slots) const {
-  for (int slot : slots) {
-    if (slot < 0 || slot >= capacity_) throw std::out_of_range("evaluator slot out of range");
-  }
-}
-
 void FullyConnectedEvaluator::convolve(const float* observation, float* features) const {
   const int k = conv_kernel_;
   const int out_h = shape_.height - k + 1, out_w = shape_.width - k + 1;
@@ -112,7 +106,7 @@ void FullyConnectedEvaluator::initial_inference(std::span<const float> observati
   if (observations.size() != batch * size) {
     throw std::invalid_argument("initial_inference: observations must be B x observation size");
   }
-  check_slots(slots);
+  check_slots(slots, capacity_);
   prepare_outputs(batch, out);
   for (std::size_t b = 0; b < batch; ++b) {
     const float* observation = observations.data() + b * size;
@@ -139,8 +133,8 @@ void FullyConnectedEvaluator::recurrent_inference(std::span<const int> parent_sl
   if (parent_slots.size() != batch || actions.size() != batch) {
     throw std::invalid_argument("recurrent_inference: parents, actions and slots differ in size");
   }
-  check_slots(parent_slots);
-  check_slots(slots);
+  check_slots(parent_slots, capacity_);
+  check_slots(slots, capacity_);
   prepare_outputs(batch, out);
   // Every parent's state is read before any child's is written: a child slot may be another
   // sample's parent (or its own), as with LibTorch's gather then scatter.

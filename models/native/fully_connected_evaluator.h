@@ -33,7 +33,6 @@ class FullyConnectedEvaluator final : public NetworkEvaluator {
     std::vector<float> conv_bias;
     Mlp representation, dynamics, reward, policy, value;
   };
-  void check_slots(std::span<const int> slots) const;
   float* state(int slot) { return pool_.data() + static_cast<std::size_t>(slot) * encoding_; }
   // Appends the features of the optional convolution after the observation in `input`.
   void convolve(const float* observation, float* features) const;
