@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
       muzero::add_train_command(app),    muzero::add_worker_command(app),
       muzero::add_evaluate_command(app), muzero::add_play_command(app),
       muzero::add_export_command(app),   muzero::add_secrets_command(app),
-      muzero::add_role_command(app)};
+      muzero::add_role_command(app),     muzero::add_analyze_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
