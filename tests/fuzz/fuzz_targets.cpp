@@ -4,6 +4,8 @@
 #include <sstream>
 #include <string>
 
+#include "games/connect4.h"
+#include "games/tictactoe.h"
 #include "models/native/fully_connected_evaluator.h"
 #include "models/network_layout.h"
 #include "muzero/ipc/counters.h"
@@ -15,6 +17,7 @@
 #include "muzero/persist/replay_file.h"
 #include "muzero/persist/run_endpoint.h"
 #include "replay_buffer/replay_buffer.h"
+#include "self_play/analysis.h"
 
 namespace muzero::fuzz {
 namespace {
@@ -193,6 +196,20 @@ int parameters(const std::uint8_t* data, std::size_t size) {
     evaluator.initial_inference(observation, root, out);
     evaluator.recurrent_inference(root, action, child, out);
   } catch (const ParametersError&) {
+  }
+  return 0;
+}
+
+int analysis_line(const std::uint8_t* data, std::size_t size) {
+  const std::string_view line(reinterpret_cast<const char*>(data), size);
+  TicTacToe tictactoe;
+  tictactoe.reset(0);
+  Connect4 connect4;
+  connect4.reset(0);
+  for (Game* game : {static_cast<Game*>(&tictactoe), static_cast<Game*>(&connect4)}) {
+    const std::optional<std::string> error = play_moves(*game, line);
+    const std::string quoted = json_string(error ? *error : std::string(line));
+    if (quoted.size() < 2 || quoted.front() != '"' || quoted.back() != '"') __builtin_trap();
   }
   return 0;
 }

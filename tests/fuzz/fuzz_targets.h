@@ -29,6 +29,8 @@ int endpoint_file(const std::uint8_t* data, std::size_t size);
 // checked against a small network's layout and, when they fit, loaded into the native evaluator
 // for an inference.
 int parameters(const std::uint8_t* data, std::size_t size);
+// A line of `muzero analyze`: moves played on TicTacToe and Connect4, the answer quoted as JSON.
+int analysis_line(const std::uint8_t* data, std::size_t size);
 // That small network: fully connected, 3 inputs, 4 actions.
 muzero::NetworkParams fuzz_network();
 
@@ -42,6 +44,7 @@ inline constexpr Target kTargets[] = {{"frame", frame},
                                       {"replay_file", replay_file},
                                       {"counters_file", counters_file},
                                       {"endpoint_file", endpoint_file},
-                                      {"parameters", parameters}};
+                                      {"parameters", parameters},
+                                      {"analysis_line", analysis_line}};
 
 }  // namespace muzero::fuzz
