@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   muzero::RoleOptions options;
   CLI::App* role = muzero::add_role_subcommand(app, options);
+  // worker: `muzero worker` handed over (command/worker.cpp), with native players only.
+  const muzero::CommandRunner worker = muzero::add_worker_command(app, {});
   // __supervise --run-dir DIR --torch-binary PATH [--listen HOST:PORT] [--advertise HOST]
   // [--resuming]: the rest of `muzero train`, on a run directory it has prepared.
   std::string run_dir, torch_binary;
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
       const muzero::Config config = muzero::load_config(config_path.string());
       return muzero::supervise_and_report(config, run_dir, listen, {torch_binary}, resuming);
     }
+    if (const int status = worker(); status >= 0) return status;
     if (!role->parsed()) return muzero::kExitFailure;
     return muzero::run_role_process(options,
                                     [](const std::string& name, muzero::RoleContext& context) {

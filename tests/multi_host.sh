@@ -68,6 +68,9 @@ pid_w2=$!
 # 1. Both workers attach over TCP; training runs on their games.
 check "both workers attach as remote workers" wait_for 90 at_least workers_remote 2
 check "training runs on the remote workers' games" wait_for 60 at_least training_step 30
+# Fully connected networks act natively: `muzero worker` hands itself to muzero-role (no LibTorch).
+lite_workers() { [ "$(pgrep -fc "muzero-role worker --run-dir $run")" -ge 2 ]; }
+check "the workers run as muzero-role, without LibTorch" lite_workers
 check "the run uses the secrets made ahead" cmp -s "$work/secrets/token" "$run/token"
 check "the endpoint names the learner's address inside its namespace" \
   grep -q "storage: tcp:$learner_ip:" "$run/endpoint"

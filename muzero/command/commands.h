@@ -3,6 +3,8 @@
 // returns the process exit status when run.
 #include <functional>
 
+#include "muzero/runtime/role_context.h"
+
 namespace CLI {
 class App;
 }
@@ -18,7 +20,9 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner add_train_command(CLI::App& app);
 CommandRunner add_role_command(CLI::App& app);
-CommandRunner add_worker_command(CLI::App& app);
+// make_evaluator: the LibTorch-capable players' factory (muzero), or empty (muzero-role, native
+// players only).
+CommandRunner add_worker_command(CLI::App& app, EvaluatorFactory make_evaluator);
 CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_play_command(CLI::App& app);

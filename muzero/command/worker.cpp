@@ -3,21 +3,30 @@
 // elastic: when it loses the run (a learner restarted or moved, a network cut) it tries again
 // with growing delays and carries on with the newest weights, until the run finishes, it is
 // stopped, or it has not reached the run for --give-up-after seconds.
+// Built into both binaries: `muzero worker` becomes `muzero-role worker` when that lies next to
+// it (no LibTorch: a few MiB, started in milliseconds), and that hands the worker back to
+// `muzero worker --stay` if the run's config needs LibTorch (a residual network, LibTorch
+// inference or a GPU).
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <thread>
 #include <tuple>
+#include <vector>
 
 #include "muzero/command/commands.h"
-#include "muzero/command/torch_players.h"
 #include "muzero/ipc/connection.h"
 #include "muzero/persist/run_endpoint.h"
 #include "muzero/runtime/reconnect_delay.h"
+#include "muzero/runtime/role_process.h"
 #include "muzero/runtime/roles.h"
 
 namespace muzero {
@@ -31,7 +40,30 @@ struct WorkerOptions {
   std::string token_file;
   int worker_id = -1;
   double give_up_after = 600;  // seconds; 0: never
+  bool stay = false;           // hidden: never hand over to the other binary
+  std::string torch_binary;    // hidden, muzero-role only: where to hand a LibTorch run back
 };
+
+// Replaces this process with `binary worker OPTIONS [extra]` (same pid, signals, terminal);
+// returns only if that fails.
+void hand_over(const std::string& binary, const WorkerOptions& options,
+               const std::vector<std::string>& extra) {
+  std::vector<std::string> args{binary, "worker"};
+  if (!options.connect.empty()) args.insert(args.end(), {"--connect", options.connect});
+  if (!options.run_dir.empty()) args.insert(args.end(), {"--run-dir", options.run_dir});
+  if (!options.token_file.empty()) args.insert(args.end(), {"--token-file", options.token_file});
+  if (options.worker_id >= 0) {
+    args.insert(args.end(), {"--worker-id", std::to_string(options.worker_id)});
+  }
+  args.insert(args.end(), {"--give-up-after", std::to_string(options.give_up_after)});
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  execv(binary.c_str(), argv.data());
+  spdlog::warn("cannot start {} ({}); the worker runs in this process", binary,
+               std::strerror(errno));
+}
 
 // Where the run is now. Thrown errors are worth another try (the learner has not written its
 // endpoint yet, or is moving), except TokenError.
@@ -81,7 +113,15 @@ void sleep_unless_stopped(std::chrono::milliseconds duration, const std::atomic<
   }
 }
 
-int run(const WorkerOptions& options) {
+int run(const WorkerOptions& options, const EvaluatorFactory& make_evaluator) {
+  // The LibTorch binary hands a worker to muzero-role first; it comes back if the run needs it.
+  if (make_evaluator && !options.stay) {
+    const std::string lite = role_binary();
+    if (!lite.empty()) {
+      const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+      hand_over(lite, options, {"--torch-binary", self});
+    }
+  }
   const std::atomic<bool>& stop = install_stop_signals();
   if (!options.connect.empty()) {
     try {
@@ -99,7 +139,7 @@ int run(const WorkerOptions& options) {
   context.worker_id =
       options.worker_id >= 0 ? options.worker_id : 1000 + static_cast<int>(rng() % 1000000);
   context.stop = &stop;
-  context.make_evaluator = make_player_evaluator;
+  context.make_evaluator = make_evaluator;
   const std::string where = options.connect.empty() ? options.run_dir : options.connect;
   const auto give_up_after = std::chrono::duration<double>(options.give_up_after);
   auto last_contact = Clock::now();
@@ -116,6 +156,18 @@ int run(const WorkerOptions& options) {
       context.replay_address = target.replay;
       context.token = target.token;
       context.config = fetch_config(context.storage_address, context);
+      if (!context.make_evaluator && !acts_natively(context.config)) {
+        if (options.torch_binary.empty()) {
+          spdlog::error(
+              "self-play worker {}: this run's players need LibTorch (a {} network, "
+              "inference {}, device {}): run `muzero worker`",
+              context.worker_id, context.config.network.type, context.config.inference,
+              context.config.self_play_device);
+          return kExitBadConfig;
+        }
+        hand_over(options.torch_binary, options, {"--stay"});
+        return kExitFailure;
+      }
       spdlog::info("self-play worker {} joined {} ({}, storage {})", context.worker_id, where,
                    context.config.game_name, context.storage_address);
       attempt = 0;
@@ -145,7 +197,7 @@ int run(const WorkerOptions& options) {
 
 }  // namespace
 
-CommandRunner add_worker_command(CLI::App& app) {
+CommandRunner add_worker_command(CLI::App& app, EvaluatorFactory make_evaluator) {
   auto options = std::make_shared<WorkerOptions>();
   CLI::App* worker = app.add_subcommand(
       "worker", "Join a running training (started with --listen) as a self-play worker");
@@ -169,12 +221,16 @@ CommandRunner add_worker_command(CLI::App& app) {
                    "Seconds without reaching the run before giving up (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  worker->add_flag("--stay", options->stay)->group("");
+  worker->add_option("--torch-binary", options->torch_binary)->group("");
   worker->callback([run_dir, connect] {
     if (run_dir->count() == 0 && connect->count() == 0) {
       throw CLI::RequiredError("--run-dir or --connect");
     }
   });
-  return [worker, options]() -> int { return worker->parsed() ? run(*options) : -1; };
+  return [worker, options, make_evaluator]() -> int {
+    return worker->parsed() ? run(*options, make_evaluator) : -1;
+  };
 }
 
 }  // namespace muzero
