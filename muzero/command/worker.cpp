@@ -61,8 +61,7 @@ void hand_over(const std::string& binary, const WorkerOptions& options,
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   execv(binary.c_str(), argv.data());
-  spdlog::warn("cannot start {} ({}); the worker runs in this process", binary,
-               std::strerror(errno));
+  spdlog::warn("cannot start {} ({})", binary, std::strerror(errno));
 }
 
 // Where the run is now. Thrown errors are worth another try (the learner has not written its
@@ -166,6 +165,8 @@ int run(const WorkerOptions& options, const EvaluatorFactory& make_evaluator) {
           return kExitBadConfig;
         }
         hand_over(options.torch_binary, options, {"--stay"});
+        spdlog::error("self-play worker {}: this run's players need LibTorch, and {} did not start",
+                      context.worker_id, options.torch_binary);
         return kExitFailure;
       }
       spdlog::info("self-play worker {} joined {} ({}, storage {})", context.worker_id, where,
