@@ -70,13 +70,9 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
                                     const torch::Tensor& actions) override {
     const torch::Tensor one_hot =
         torch::one_hot(actions.to(torch::kLong), action_space_size()).to(hidden_state.dtype());
-    // per_action: B x (A * encoding) with the hidden state in the action's block, then the
-    // one-hot (a bias per action); else the hidden state, then the one-hot.
-    const torch::Tensor input =
-        per_action_
-            ? torch::cat({(one_hot.unsqueeze(2) * hidden_state.unsqueeze(1)).flatten(1), one_hot},
-                         1)
-            : torch::cat({hidden_state, one_hot}, 1);
+    // per_action_input, or the hidden state then the one-hot.
+    const torch::Tensor input = per_action_ ? per_action_input(hidden_state, one_hot)
+                                            : torch::cat({hidden_state, one_hot}, 1);
     const torch::Tensor next = scale(dynamics_state_->forward(input));
     return {prediction_value_->forward(next), dynamics_reward_->forward(next),
             prediction_policy_->forward(next), next};
@@ -113,9 +109,7 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
             k == 0 ? states[0] : scale_gradient(states.back(), state_gradient_scale);
         torch::Tensor x;
         if (per_action_) {
-          const torch::Tensor& hot = step_inputs[k];
-          x = first.forward(
-              torch::cat({(hot.unsqueeze(2) * state.unsqueeze(1)).flatten(1), hot}, 1));
+          x = first.forward(per_action_input(state, step_inputs[k]));
         } else {
           x = torch::addmm(step_inputs[k], state, state_weights);
         }
@@ -139,6 +133,12 @@ class FullyConnectedNetwork final : public MuZeroNetwork {
 
  private:
   static torch::Tensor scale(const torch::Tensor& x) { return scale_rows(x); }
+
+  // per_action: B x (A * encoding) with the hidden state in the action's block, then the one-hot
+  // (a bias per action).
+  static torch::Tensor per_action_input(const torch::Tensor& state, const torch::Tensor& one_hot) {
+    return torch::cat({(one_hot.unsqueeze(2) * state.unsqueeze(1)).flatten(1), one_hot}, 1);
+  }
 
   ObservationShape shape_;
   bool per_action_ = false;

@@ -73,7 +73,7 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
-std::optional<std::string> play_moves(Game& game, std::string_view line) {
+std::optional<std::string> play_moves(Game& game, std::string_view line, int* played) {
   std::istringstream tokens{std::string(line)};
   std::string token;
   int index = 0;
@@ -88,6 +88,7 @@ std::optional<std::string> play_moves(Game& game, std::string_view line) {
       return where + ": illegal here";
     }
     game.step(*action);
+    if (played != nullptr) *played = index;
   }
   return std::nullopt;
 }
@@ -101,7 +102,8 @@ Analyzer::Analyzer(std::function<std::unique_ptr<Game>()> make_game, SearchParam
 std::string Analyzer::analyze(std::string_view line) {
   const std::unique_ptr<Game> game = make_game_();
   game->reset(0);
-  if (const auto error = play_moves(*game, line)) {
+  int played = 0;
+  if (const auto error = play_moves(*game, line, &played)) {
     return "{\"moves\":" + json_string(line) + ",\"error\":" + json_string(*error) + "}";
   }
   if (game->is_terminal()) {
@@ -122,12 +124,6 @@ std::string Analyzer::analyze(std::string_view line) {
   for (int c = 0; c < top.num_children; ++c) {
     const Node& child = tree.nodes[top.first_child + c];
     prior[child.action] = child.prior;
-  }
-  int played = 0;
-  {
-    std::istringstream tokens{std::string(line)};
-    std::string token;
-    while (tokens >> token) ++played;
   }
   return "{\"moves\":" + std::to_string(played) +
          ",\"to_play\":" + std::to_string(game->to_play()) +

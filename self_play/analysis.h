@@ -19,7 +19,8 @@
 namespace muzero {
 
 // Plays the moves of `line` on `game` (already reset); returns why it cannot, or nullopt.
-std::optional<std::string> play_moves(Game& game, std::string_view line);
+// `played`, when given, counts the moves played.
+std::optional<std::string> play_moves(Game& game, std::string_view line, int* played = nullptr);
 
 // `text` as a JSON string literal, quotes included.
 std::string json_string(std::string_view text);
