@@ -408,6 +408,16 @@ const std::vector<Field>& fields() {
           kMaxInt),
 
       integer(
+          "reanalyse", "num_workers", [](Config& c) -> int& { return c.reanalyse_workers; }, 0,
+          1024),
+      real(
+          "reanalyse", "fraction", [](Config& c) -> double& { return c.reanalyse_fraction; }, 0.0,
+          1.0),
+      integer(
+          "reanalyse", "windows_per_search", [](Config& c) -> int& { return c.reanalyse_windows; },
+          1, 4096),
+
+      integer(
           "test", "interval_steps", [](Config& c) -> int& { return c.test_interval_steps; }, 1,
           kMaxInt),
       integer(
@@ -550,6 +560,11 @@ Config parse_config(const std::string& text, const std::string& path,
                       ": self_play.inference: 'native' runs on the CPU only; "
                       "self_play.device is " +
                       config.self_play_device + " (use auto or torch)");
+  }
+  if (config.reanalyse_fraction > 0 && config.reanalyse_workers == 0) {
+    throw ConfigError(path + ": reanalyse.fraction: " + number(config.reanalyse_fraction) +
+                      " needs reanalyse.num_workers of at least 1; there is none to make the "
+                      "fresh targets");
   }
   config.replay.targets.discount = config.self_play.search.discount;
   config.replay.next_observations = config.train.consistency_loss_weight > 0.0;

@@ -40,6 +40,11 @@ struct Config {
   // replay_buffer:
   ReplayParams replay;
 
+  // reanalyse: (docs/configuration.md, docs/design.md "Reanalyse")
+  int reanalyse_workers = 0;      // processes that search stored positions again
+  double reanalyse_fraction = 0;  // share of each batch whose first targets are fresh
+  int reanalyse_windows = 4;      // windows (K+1 positions each) per batched search
+
   // training:
   std::string device = "auto";
   int training_steps = 10000;

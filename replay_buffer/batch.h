@@ -26,6 +26,10 @@ struct Batch {
   std::vector<float> gradient_scales;      // B
   std::vector<float> weights;              // B, importance-sampling weights, max 1
   std::vector<SampledPosition> positions;  // B, for priority updates
+  // B: the training step of the weights whose search made each sample's first policy and value
+  // targets (-1: unknown), for the target age the trainer reports.
+  std::vector<std::int64_t> target_steps;
+  int fresh_samples = 0;  // the first fresh_samples samples start at freshly reanalysed positions
   // Only with replay_buffer.use_last_model_value: target_values hold the rewards alone, and the
   // trainer adds bootstrap_scales[i] * (its network's value of bootstrap_observations[i]) to
   // target_values[bootstrap_rows[i]]. N entries, one per target that has a bootstrap.

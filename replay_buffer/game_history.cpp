@@ -58,4 +58,41 @@ std::span<const float> GameHistory::lookahead(int position) const {
   return std::span<const float>(lookahead_rewards).subspan(position * size, size);
 }
 
+void GameHistory::add_search_facts(std::span<const Action> legal, std::int64_t weights_step) {
+  const std::size_t A = static_cast<std::size_t>(action_space_size);
+  if (legal_masks.size() != static_cast<std::size_t>(num_moves()) * A ||
+      target_steps.size() != static_cast<std::size_t>(num_moves())) {
+    throw std::invalid_argument("GameHistory::add_search_facts: not at the next position");
+  }
+  const std::size_t start = legal_masks.size();
+  legal_masks.resize(start + A, 0);
+  for (Action a : legal) {
+    if (a < 0 || static_cast<std::size_t>(a) >= A) {
+      throw std::invalid_argument("GameHistory::add_search_facts: action out of range");
+    }
+    legal_masks[start + a] = 1;
+  }
+  target_steps.push_back(weights_step);
+}
+
+std::vector<Action> GameHistory::legal_actions(int position) const {
+  const std::size_t A = static_cast<std::size_t>(action_space_size);
+  const std::size_t start = static_cast<std::size_t>(position) * A;
+  const bool masked = legal_masks.size() == static_cast<std::size_t>(num_moves()) * A;
+  std::vector<Action> legal;
+  for (std::size_t a = 0; a < A; ++a) {
+    // Unmasked, the move played was legal too, whatever weight the policy gave it.
+    if (masked
+            ? legal_masks[start + a] != 0
+            : child_visits[start + a] > 0.0f || actions[position + 1] == static_cast<Action>(a)) {
+      legal.push_back(static_cast<Action>(a));
+    }
+  }
+  return legal;
+}
+
+std::int64_t GameHistory::target_step(int position) const {
+  return target_steps.size() == static_cast<std::size_t>(num_moves()) ? target_steps[position] : -1;
+}
+
 }  // namespace muzero

@@ -3,6 +3,7 @@
 // Index i runs over positions 0..num_moves(); the move made at position i leads to i + 1.
 // Layout follows muzero-general: actions[0] and rewards[0] are placeholders (0), and
 // actions[i], rewards[i] for i >= 1 are the move that led to position i and its reward.
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -24,6 +25,14 @@ struct GameHistory {
   // rules' rewards for every move and reply at each searched position (games/lookahead_rewards.h);
   // empty otherwise.
   std::vector<float> lookahead_rewards;
+  // num_moves x action_space_size, 1 where the move was legal: the root of a search that
+  // reanalyses the position (replay_buffer/reanalyse_work.h). Empty in records made before it
+  // existed; then the actions the recorded policy gave weight to stand in for them.
+  std::vector<std::uint8_t> legal_masks;
+  // num_moves: the training step of the weights whose search made child_visits and root_values
+  // at each position (self-play's or a reanalyse's); -1 where unknown. A reanalysed target
+  // replaces only an older one. Empty in records made before it existed (all unknown).
+  std::vector<std::int64_t> target_steps;
   float game_priority = 0.0f;
   // Cut off by a time limit (the game's own, or self_play.max_moves) rather than finished: the
   // last position is not worth 0 (see value_target).
@@ -43,6 +52,13 @@ struct GameHistory {
   // Records the lookahead rewards of the position the next add_move will leave.
   void add_lookahead_rewards(std::span<const float> position_rewards);
   std::span<const float> lookahead(int position) const;  // empty when none were recorded
+  // Records the legal moves of the position the next add_move will leave, and the training step
+  // of the weights that searched it.
+  void add_search_facts(std::span<const Action> legal, std::int64_t weights_step);
+  // The legal moves at `position`: from legal_masks, or, without them, the moves the recorded
+  // policy gives weight to.
+  std::vector<Action> legal_actions(int position) const;
+  std::int64_t target_step(int position) const;  // -1 when unknown
 };
 
 }  // namespace muzero

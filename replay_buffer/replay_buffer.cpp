@@ -101,7 +101,41 @@ GameHistory* ReplayBuffer::find_mutable(GameId id) {
   return const_cast<GameHistory*>(static_cast<const ReplayBuffer*>(this)->find(id));
 }
 
-Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
+ReplayBuffer::Draw ReplayBuffer::draw(std::span<const double> cumulative, std::mt19937_64& rng,
+                                      std::vector<double>& position_cumulative) const {
+  const int g = draw_proportional(cumulative, rng);
+  const GameHistory& game = games_[g];
+  if (!params_.prioritized) {
+    return {g, std::uniform_int_distribution<int>(0, game.num_moves() - 1)(rng), 1.0};
+  }
+  position_cumulative.resize(game.num_moves());
+  double sum = 0.0;
+  for (int i = 0; i < game.num_moves(); ++i) position_cumulative[i] = sum += game.priorities[i];
+  const int position = draw_proportional(position_cumulative, rng);
+  return {g, position,
+          (game.game_priority / cumulative.back()) * (game.priorities[position] / sum)};
+}
+
+double ReplayBuffer::probability_of(int g, int position, double total) const {
+  if (!params_.prioritized) return 1.0;
+  const GameHistory& game = games_[g];
+  double sum = 0.0;
+  for (float p : game.priorities) sum += p;
+  return (game.game_priority / total) * (game.priorities[position] / sum);
+}
+
+std::vector<double> ReplayBuffer::game_cumulative() const {
+  std::vector<double> cumulative(games_.size());
+  double total = 0.0;
+  for (std::size_t g = 0; g < games_.size(); ++g) {
+    total += params_.prioritized ? games_[g].game_priority : 1.0;
+    cumulative[g] = total;
+  }
+  return cumulative;
+}
+
+Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng,
+                           std::span<const SampledPosition> chosen) const {
   if (games_.empty()) throw std::logic_error("ReplayBuffer::sample on an empty buffer");
   const GameHistory& any = games_.front();
   const int K = params_.targets.num_unroll_steps;
@@ -130,29 +164,33 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng) const {
     batch.lookahead_mask.assign(batch.lookahead_actions.size(), 0.0f);
   }
 
-  std::vector<double> game_cumulative(games_.size());
-  double total = 0.0;
-  for (std::size_t g = 0; g < games_.size(); ++g) {
-    total += params_.prioritized ? games_[g].game_priority : 1.0;
-    game_cumulative[g] = total;
+  if (chosen.size() > static_cast<std::size_t>(batch_size)) {
+    throw std::invalid_argument("ReplayBuffer::sample: more chosen positions than samples");
   }
+  batch.target_steps.resize(batch_size);
+  batch.fresh_samples = static_cast<int>(chosen.size());
+  const std::vector<double> cumulative = game_cumulative();
   std::vector<double> position_cumulative;
   std::vector<ValueBootstrap> bootstraps(params_.targets.use_last_model_value ? K + 1 : 0);
   for (int b = 0; b < batch_size; ++b) {
-    const int g = draw_proportional(game_cumulative, rng);
-    const GameHistory& game = games_[g];
-    int position;
+    int g, position;
     double probability;
-    if (params_.prioritized) {
-      position_cumulative.resize(game.num_moves());
-      double sum = 0.0;
-      for (int i = 0; i < game.num_moves(); ++i) position_cumulative[i] = sum += game.priorities[i];
-      position = draw_proportional(position_cumulative, rng);
-      probability = (game.game_priority / total) * (game.priorities[position] / sum);
+    if (b < static_cast<int>(chosen.size())) {
+      const SampledPosition& at = chosen[b];
+      if (!find(at.game_id) || at.position < 0 || at.position >= find(at.game_id)->num_moves()) {
+        throw std::invalid_argument("ReplayBuffer::sample: a chosen position that is not stored");
+      }
+      g = static_cast<int>(at.game_id - first_id_);
+      position = at.position;
+      probability = probability_of(g, position, cumulative.back());
     } else {
-      position = std::uniform_int_distribution<int>(0, game.num_moves() - 1)(rng);
-      probability = 1.0;
+      const Draw drawn = draw(cumulative, rng, position_cumulative);
+      g = drawn.game;
+      position = drawn.position;
+      probability = drawn.probability;
     }
+    const GameHistory& game = games_[g];
+    batch.target_steps[b] = game.target_step(position);
     batch.weights[b] =
         static_cast<float>(1.0 / (static_cast<double>(num_positions_) * probability));
     batch.positions[b] = {first_id_ + static_cast<GameId>(g), position};
@@ -215,6 +253,100 @@ void ReplayBuffer::update_priorities(std::span<const SampledPosition> positions,
     }
     game->game_priority = *std::max_element(game->priorities.begin(), game->priorities.end());
   }
+}
+
+ReanalyseWork ReplayBuffer::reanalyse_work(int num_windows, std::mt19937_64& rng) const {
+  ReanalyseWork work;
+  if (games_.empty()) return work;
+  const int K = params_.targets.num_unroll_steps;
+  const std::size_t A = static_cast<std::size_t>(games_.front().action_space_size);
+  work.observation_size = games_.front().observation_size;
+  work.action_space_size = static_cast<int>(A);
+  const std::vector<double> cumulative = game_cumulative();
+  std::vector<double> position_cumulative;
+  for (int w = 0; w < num_windows; ++w) {
+    const Draw drawn = draw(cumulative, rng, position_cumulative);
+    const GameHistory& game = games_[drawn.game];
+    const int count = std::min(K + 1, game.num_moves() - drawn.position);
+    work.windows.push_back({first_id_ + static_cast<GameId>(drawn.game), drawn.position, count});
+    for (int p = drawn.position; p < drawn.position + count; ++p) {
+      const auto observation = game.observation(p);
+      work.observations.insert(work.observations.end(), observation.begin(), observation.end());
+      work.to_play.push_back(game.to_play[p]);
+      const std::size_t start = work.legal_masks.size();
+      work.legal_masks.resize(start + A, 0);
+      for (Action a : game.legal_actions(p)) work.legal_masks[start + a] = 1;
+    }
+  }
+  return work;
+}
+
+std::optional<std::string> ReplayBuffer::reanalysed_targets_problem(
+    const ReanalysedTargets& targets) const {
+  if (games_.empty()) return std::nullopt;
+  const std::size_t A = static_cast<std::size_t>(games_.front().action_space_size);
+  std::size_t positions = 0;
+  for (const ReanalyseWindow& window : targets.windows) {
+    if (window.count < 1) return "an empty window";
+    positions += static_cast<std::size_t>(window.count);
+  }
+  if (targets.policies.size() != positions * A || targets.root_values.size() != positions) {
+    return "the targets do not match the windows in number";
+  }
+  std::size_t at = 0;
+  for (const ReanalyseWindow& window : targets.windows) {
+    const GameHistory* game = find(window.game_id);
+    for (int i = 0; i < window.count; ++i, ++at) {
+      const float* policy = targets.policies.data() + at * A;
+      double sum = 0.0;
+      for (std::size_t a = 0; a < A; ++a) sum += policy[a];
+      if (std::abs(sum - 1.0) > 1e-3) return "a policy that does not sum to 1";
+      if (!game || window.first + i >= game->num_moves() ||
+          game->legal_masks.size() != static_cast<std::size_t>(game->num_moves()) * A) {
+        continue;  // evicted meanwhile, or a record without legal moves: nothing to check against
+      }
+      const std::size_t row = static_cast<std::size_t>(window.first + i) * A;
+      for (std::size_t a = 0; a < A; ++a) {
+        if (policy[a] > 0.0f && game->legal_masks[row + a] == 0) {
+          return "game " + std::to_string(window.game_id) + " position " +
+                 std::to_string(window.first + i) + ": weight on move " + std::to_string(a) +
+                 ", which was not legal";
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<SampledPosition> ReplayBuffer::apply_reanalysed(const ReanalysedTargets& targets) {
+  std::vector<SampledPosition> fresh;
+  std::size_t offset = 0;  // index of the window's first position in targets
+  for (const ReanalyseWindow& window : targets.windows) {
+    const std::size_t at = offset;
+    offset += static_cast<std::size_t>(window.count);
+    GameHistory* game = find_mutable(window.game_id);
+    if (!game || window.first < 0 || window.first + window.count > game->num_moves()) continue;
+    const std::size_t A = static_cast<std::size_t>(game->action_space_size);
+    if (targets.policies.size() < offset * A || targets.root_values.size() < offset) {
+      throw std::invalid_argument("ReplayBuffer::apply_reanalysed: fewer targets than windows");
+    }
+    if (game->target_steps.size() != static_cast<std::size_t>(game->num_moves())) {
+      game->target_steps.assign(game->num_moves(), -1);
+    }
+    for (int i = 0; i < window.count; ++i) {
+      const int position = window.first + i;
+      // Never replace a target with one from older weights (two workers, or a late reply).
+      if (game->target_steps[position] >= targets.weights_step) continue;
+      const float* policy = targets.policies.data() + (at + i) * A;
+      std::copy(policy, policy + A, game->child_visits.begin() + position * A);
+      game->root_values[position] = targets.root_values[at + i];
+      game->target_steps[position] = targets.weights_step;
+    }
+    if (game->target_steps[window.first] == targets.weights_step) {
+      fresh.push_back({window.game_id, window.first});
+    }
+  }
+  return fresh;
 }
 
 }  // namespace muzero

@@ -4,12 +4,15 @@
 // proportional to its priority (the max of its positions'), then a position within it likewise.
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "replay_buffer/batch.h"
 #include "replay_buffer/game_history.h"
+#include "replay_buffer/reanalyse_work.h"
 #include "replay_buffer/targets.h"
 
 namespace muzero {
@@ -35,8 +38,20 @@ class ReplayBuffer {
 
   // Stores a game; its initial priorities are |root value - value target| ^ alpha.
   GameId add(GameHistory game);
-  // Samples `batch_size` positions with replacement. Requires at least one stored game.
-  Batch sample(int batch_size, std::mt19937_64& rng) const;
+  // Samples `batch_size` positions with replacement. Requires at least one stored game. The
+  // first samples are the `chosen` positions (stored ones: reanalysed, fresh targets), weighted
+  // as if drawn; the rest are drawn.
+  Batch sample(int batch_size, std::mt19937_64& rng,
+               std::span<const SampledPosition> chosen = {}) const;
+  // `num_windows` windows for reanalyse, their first positions drawn as samples are, each the
+  // up to K+1 positions a sample from there unrolls over. Empty when no game is stored.
+  ReanalyseWork reanalyse_work(int num_windows, std::mt19937_64& rng) const;
+  // Takes reanalysed targets where they are newer than the stored ones (and the game is still
+  // stored); returns the windows' first positions that now hold targets of this step.
+  std::vector<SampledPosition> apply_reanalysed(const ReanalysedTargets& targets);
+  // Why targets from a peer cannot be taken (sizes, a policy that does not sum to 1 or gives
+  // weight to a move that was not legal at a stored position), or nullopt.
+  std::optional<std::string> reanalysed_targets_problem(const ReanalysedTargets& targets) const;
   // New priorities from training: errors[i * (K+1) + k] = |predicted - target value| at
   // step k of sample i. Positions of games that have been evicted since are skipped.
   void update_priorities(std::span<const SampledPosition> positions, std::span<const float> errors,
@@ -48,6 +63,14 @@ class ReplayBuffer {
   const GameHistory* find(GameId id) const;
 
  private:
+  struct Draw {
+    int game = 0, position = 0;
+    double probability = 1.0;
+  };
+  Draw draw(std::span<const double> cumulative, std::mt19937_64& rng,
+            std::vector<double>& position_cumulative) const;
+  double probability_of(int game, int position, double total_priority) const;
+  std::vector<double> game_cumulative() const;
   GameHistory* find_mutable(GameId id);
   float priority_of(float error) const;
 

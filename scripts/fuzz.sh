@@ -2,7 +2,7 @@
 # Fuzzes the decoders of everything that reaches a run from outside (docs/security.md):
 #   ./scripts/fuzz.sh [SECONDS] [TARGET ...]
 # with SECONDS per target (default 600) and the targets frame, messages, handshake, replay_file,
-# counters_file, endpoint_file, parameters and analysis_line (default all). Installs clang and its fuzzer runtime when missing, builds the
+# counters_file, endpoint_file, parameters, analysis_line and reanalyse_messages (default all). Installs clang and its fuzzer runtime when missing, builds the
 # libFuzzer binaries in build-fuzz/ (AddressSanitizer, UndefinedBehaviorSanitizer), and fuzzes
 # from the committed corpus (tests/fuzz/corpus/TARGET) into build-fuzz/corpus/TARGET. A crash
 # stops with the input that caused it in build-fuzz/. MERGE=1 adds the new inputs that reach new
@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 [ $# -gt 0 ] && shift
-targets="${*:-frame messages handshake replay_file counters_file endpoint_file parameters analysis_line}"
+targets="${*:-frame messages handshake replay_file counters_file endpoint_file parameters analysis_line reanalyse_messages}"
 
 ./scripts/setup.sh > /dev/null  # the libraries the configuration needs
 missing=""

@@ -28,7 +28,8 @@ void LockstepSelfPlay::start_game(Slot& slot) {
                              observation, slot.game->to_play());
 }
 
-std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double temperature) {
+std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double temperature,
+                                                std::int64_t weights_step) {
   std::vector<SearchRoot> roots(slots_.size());
   std::vector<std::vector<float>> observations(slots_.size());
   std::vector<std::mt19937_64> rngs(slots_.size());
@@ -50,6 +51,7 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     if (params_.record_lookahead_rewards) {
       slot.history.add_lookahead_rewards(lookahead_rewards(*slot.game));
     }
+    slot.history.add_search_facts(roots[i].legal_actions, weights_step);
     const StepResult step = slot.game->step(action);
     slot.history.add_move(results[i].policy_target, results[i].root_value, action, step.reward,
                           step.observation, slot.game->to_play());

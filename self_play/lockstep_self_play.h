@@ -30,8 +30,10 @@ class LockstepSelfPlay {
   LockstepSelfPlay(std::function<std::unique_ptr<Game>()> make_game, int num_parallel_games,
                    SelfPlayParams params, std::uint64_t seed);
 
-  // Makes one move in every game and returns the games that ended with it.
-  std::vector<GameHistory> step(Evaluator& evaluator, double temperature);
+  // Makes one move in every game and returns the games that ended with it. `weights_step` is
+  // the training step of the evaluator's weights, recorded with each search (-1: unknown).
+  std::vector<GameHistory> step(Evaluator& evaluator, double temperature,
+                                std::int64_t weights_step = -1);
 
   int num_parallel_games() const { return static_cast<int>(slots_.size()); }
 

@@ -38,6 +38,9 @@ expect 2 "network.fc_conv_kernel 4 does not fit the 1 x 4 observation of this ga
 expect 2 "replay_buffer.augment_symmetries: cartpole has no symmetries to relabel samples with" \
   train --config "$data/../../configs/cartpole.yaml" --set replay_buffer.augment_symmetries=true \
   --set training.training_steps=1 --set output.results_dir="${TMPDIR:-/tmp}/muzero-cli-errors"
+expect 2 "reanalyse.fraction: 0.5 needs reanalyse.num_workers of at least 1" \
+  train --config "$data/../../configs/cartpole.yaml" --set reanalyse.fraction=0.5 \
+  --set training.training_steps=1 --set output.results_dir="${TMPDIR:-/tmp}/muzero-cli-errors"
 # A device the machine lacks stops the run before it starts (where no GPU is present).
 if ! command -v nvidia-smi > /dev/null 2>&1; then
   for key in training.device self_play.device; do

@@ -133,8 +133,9 @@ check "metrics appended on resume" [ "$(wc -l < "$run/metrics.jsonl")" -gt "$met
 check "metrics from before the resume kept" [ "$(head -n 1 "$run/metrics.jsonl")" = "$first_metrics" ]
 show_log_on_failure "$work/b2.log"
 
-# 3. A self-play worker and the trainer killed with SIGKILL are replaced.
+# 3. A self-play worker, a reanalyse worker and the trainer killed with SIGKILL are replaced.
 "$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=1500 \
+  --set reanalyse.num_workers=1 --set reanalyse.fraction=0.25 \
   --set output.results_dir="$work/c" > "$work/c.log" 2>&1 &
 pid=$!
 check "training started before the kill" wait_for 120 training_started "$work/c"
@@ -149,6 +150,9 @@ check "storage runs muzero-role" [ "$(basename "$(role_binary_of storage)")" = m
 check "the replay buffer runs muzero-role" [ "$(basename "$(role_binary_of replay)")" = muzero-role ]
 check "a native self-play worker runs muzero-role" \
   [ "$(basename "$(role_binary_of self_play)")" = muzero-role ]
+check "so does a native reanalyse worker" \
+  [ "$(basename "$(role_binary_of reanalyse)")" = muzero-role ]
+kill -KILL "$(pgrep -f "__role reanalyse --run-dir $work/c" | head -n 1)"
 check "the trainer runs muzero" [ "$(basename "$(readlink "/proc/$trainer/exe")")" = muzero ]
 check "the supervisor became muzero-role (same pid)" \
   [ "$(basename "$(readlink "/proc/$pid/exe")")" = muzero-role ]
@@ -160,6 +164,13 @@ check "run with a killed worker and trainer exits 0" [ $? -eq 0 ]
 check "worker death reported and restarted" grep -q "self-play worker .* killed by signal 9.*restarting" "$work/c.log"
 check "trainer death reported and restarted" \
   grep -q "trainer .* killed by signal 9.*restarting it from" "$work/c.log"
+check "reanalyse worker death reported and restarted" \
+  grep -q "reanalyse worker 0 .* killed by signal 9.*restarting" "$work/c.log"
+check "positions were reanalysed" [ "$(counter "$(run_dir "$work/c")" reanalysed_positions)" -gt 0 ]
+check "batches held fresh samples" [ "$(counter "$(run_dir "$work/c")" fresh_samples)" -gt 0 ]
+check "reanalyse metrics logged" \
+  grep -q '"5.Reanalyse/2.Reanalysed_positions_per_second"' "$(run_dir "$work/c")/metrics.jsonl"
+check "the status line shows reanalyse" grep -q "reanalyse [0-9]* pos/s" "$work/c.log"
 check "training finished anyway" grep -q "finished after 1500 training steps" "$work/c.log"
 check "counters reached the end" [ "$(counter "$(run_dir "$work/c")" training_step)" = 1500 ]
 check "no status line with a negative rate" bash -c '! grep -q -- "-[0-9.]* steps/s" "$1"' _ "$work/c.log"

@@ -9,6 +9,7 @@ namespace {
 constexpr auto kTrainer = PeerRole::kTrainer;
 constexpr auto kSelfPlay = PeerRole::kSelfPlay;
 constexpr auto kTest = PeerRole::kTest;
+constexpr auto kReanalyse = PeerRole::kReanalyse;
 
 const std::array kRules{
     Rule{kTrainingStep, kTrainer, false},
@@ -34,6 +35,10 @@ const std::array kRules{
     Rule{kInferenceCalls, kSelfPlay, true},
     Rule{kInferences, kSelfPlay, true},
     Rule{kSelfPlayWeightsVersion, kSelfPlay, false},
+    Rule{kReanalysedPositions, kReanalyse, true},
+    Rule{kFreshSamples, kTrainer, true},
+    Rule{kTrainedSamples, kTrainer, true},
+    Rule{kFreshTargetAge, kTrainer, false},
     Rule{kRefusedByStorage, std::nullopt, true},
     Rule{kWorkersLocal, std::nullopt, false},
     Rule{kWorkersRemote, std::nullopt, false},

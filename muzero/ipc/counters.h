@@ -33,6 +33,13 @@ inline constexpr const char* kTestRounds = "test_rounds";
 inline constexpr const char* kInferenceCalls = "inference_calls";
 inline constexpr const char* kInferences = "inferences";
 inline constexpr const char* kSelfPlayWeightsVersion = "self_play_weights_version";
+// Reanalyse: positions searched again (by the reanalyse workers); the samples trained on that
+// started at a fresh position, and the mean age in training steps of their targets when the
+// trainer drew them, over its last batch with any (by the trainer).
+inline constexpr const char* kReanalysedPositions = "reanalysed_positions";
+inline constexpr const char* kFreshSamples = "fresh_samples";
+inline constexpr const char* kTrainedSamples = "trained_samples";
+inline constexpr const char* kFreshTargetAge = "fresh_target_age";
 // Counted by storage itself: connections and messages it refused; the self-play workers
 // connected to it now, on this machine (Unix socket) and on others (TCP); the moves the remote
 // ones played (their share of played_steps).

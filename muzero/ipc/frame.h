@@ -17,7 +17,7 @@ namespace muzero {
 constexpr std::uint32_t kFrameMagic = 0x465A554Du;  // bytes 'M' 'U' 'Z' 'F'
 // 2: authenticated connections (handshake.h); 3: kWaitForStep; 4: weights as Parameters
 // (models/parameters.h) instead of a LibTorch archive.
-constexpr std::uint16_t kProtocolVersion = 4;
+constexpr std::uint16_t kProtocolVersion = 5;
 constexpr std::size_t kFrameHeaderSize = 16;
 
 enum class MessageType : std::uint16_t {
@@ -34,7 +34,10 @@ enum class MessageType : std::uint16_t {
   kAuthOk,          // server -> client: the server's proof
   kWaitForStep,     // self-play -> shared storage: "answer with the counters once training reaches
                     // step s, or after t ms" (a worker ahead of the ratio waits without polling)
-  kLast = kWaitForStep,
+  kReanalyseRequest,   // reanalyse -> replay buffer: "send up to n windows of positions"
+  kReanalyseWork,      // replay buffer -> reanalyse: the positions to search again
+  kReanalysedTargets,  // reanalyse -> replay buffer: their new policy and value targets
+  kLast = kReanalysedTargets,
 };
 constexpr std::size_t kMessageTypeCount = static_cast<std::size_t>(MessageType::kLast) + 1;
 

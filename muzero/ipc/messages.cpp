@@ -31,6 +31,8 @@ std::vector<std::byte> encode_game(const GameHistory& game) {
   w.put_vector<float>(game.child_visits);
   w.put<std::uint8_t>(game.truncated ? 1 : 0);
   w.put_vector<float>(game.lookahead_rewards);
+  w.put_vector<std::uint8_t>(game.legal_masks);
+  w.put_vector<std::int64_t>(game.target_steps);
   return std::move(w.bytes());
 }
 
@@ -57,6 +59,11 @@ GameHistory decode_game(std::span<const std::byte> payload) {
   }
   // And those saved before lookahead rewards existed, here.
   if (r.remaining() > 0) game.lookahead_rewards = r.get_vector<float>();
+  // And those saved before legal moves and target steps were recorded, here.
+  if (r.remaining() > 0) {
+    game.legal_masks = r.get_vector<std::uint8_t>();
+    game.target_steps = r.get_vector<std::int64_t>();
+  }
   r.expect_end();
   const std::size_t moves = game.root_values.size();
   check(moves >= 1, "no moves");
@@ -76,6 +83,20 @@ GameHistory decode_game(std::span<const std::byte> payload) {
                                            game.lookahead_rewards.size() / per_position == moves),
         "lookahead reward count");
   for (float v : game.lookahead_rewards) check(!std::isinf(v), "infinite lookahead reward");
+  check(game.legal_masks.empty() || game.legal_masks.size() == moves * action_space,
+        "legal move count");
+  for (std::size_t i = 0; i < game.legal_masks.size(); i += action_space) {
+    bool any = false;
+    for (std::size_t a = 0; a < action_space; ++a) {
+      check(game.legal_masks[i + a] <= 1, "legal move flag");
+      any = any || game.legal_masks[i + a] == 1;
+    }
+    check(any, "a position without legal moves");
+    const std::size_t played = static_cast<std::size_t>(game.actions[i / action_space + 1]);
+    check(game.legal_masks[i + played] == 1, "a move played that was not legal");
+  }
+  check(game.target_steps.empty() || game.target_steps.size() == moves, "target step count");
+  for (std::int64_t step : game.target_steps) check(step >= -1, "target step");
   return game;
 }
 
@@ -83,10 +104,11 @@ std::size_t max_game_payload(const GameRecordRules& rules) {
   const std::size_t moves = static_cast<std::size_t>(rules.max_moves);
   const std::size_t O = static_cast<std::size_t>(rules.game.observation_shape.size());
   const std::size_t A = static_cast<std::size_t>(rules.game.action_space_size);
-  const std::size_t vectors = 8 * sizeof(std::uint64_t);  // each vector's length
+  const std::size_t vectors = 10 * sizeof(std::uint64_t);  // each vector's length
   return 2 * sizeof(std::uint32_t) + vectors + 1 +
          sizeof(float) * ((moves + 1) * (O + 3) +
-                          moves * (1 + A + lookahead_size(rules.game.action_space_size)));
+                          moves * (1 + A + lookahead_size(rules.game.action_space_size))) +
+         moves * (A + sizeof(std::int64_t));
 }
 
 namespace {
@@ -152,6 +174,8 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<std::int64_t>(b.lookahead_actions);
   w.put_vector<float>(b.lookahead_rewards);
   w.put_vector<float>(b.lookahead_mask);
+  w.put_vector<std::int64_t>(b.target_steps);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(b.fresh_samples));
   return std::move(w.bytes());
 }
 
@@ -193,6 +217,10 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.lookahead_actions = r.get_vector<std::int64_t>();
   b.lookahead_rewards = r.get_vector<float>();
   b.lookahead_mask = r.get_vector<float>();
+  b.target_steps = r.get_vector<std::int64_t>();
+  const auto fresh = r.get<std::uint32_t>();
+  check_batch(fresh <= B, "more fresh samples than samples");
+  b.fresh_samples = static_cast<int>(fresh);
   r.expect_end();
   const std::size_t steps = static_cast<std::size_t>(B) * (K + 1);
   check_batch(b.observations.size() == static_cast<std::size_t>(B) * O, "observation count");
@@ -200,7 +228,8 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
                   b.target_rewards.size() == steps,
               "target count");
   check_batch(b.target_policies.size() == steps * A, "policy count");
-  check_batch(b.gradient_scales.size() == B && b.weights.size() == B && b.positions.size() == B,
+  check_batch(b.gradient_scales.size() == B && b.weights.size() == B && b.positions.size() == B &&
+                  b.target_steps.size() == B,
               "per-sample count");
   for (std::int64_t a : b.actions) {
     check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "action out of range");

@@ -13,7 +13,8 @@ enum class PeerRole : std::uint8_t {
   kTrainer,
   kSelfPlay,  // local or remote
   kTest,
-  kLast = kTest,
+  kReanalyse,  // searches stored positions again for fresh targets
+  kLast = kReanalyse,
 };
 
 constexpr std::string_view role_name(PeerRole role) {
@@ -26,6 +27,8 @@ constexpr std::string_view role_name(PeerRole role) {
       return "self_play";
     case PeerRole::kTest:
       return "test";
+    case PeerRole::kReanalyse:
+      return "reanalyse";
   }
   return "unknown";
 }

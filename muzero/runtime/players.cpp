@@ -8,15 +8,15 @@
 #include "models/native/backends.h"
 #include "models/parameters.h"
 #include "muzero/ipc/counters.h"
+#include "muzero/runtime/acting_network.h"
 #include "muzero/runtime/roles.h"
 #include "muzero/runtime/storage_client.h"
 #include "self_play/episode.h"
 
 namespace muzero {
-namespace {
 
-// Loads weights newer than `version` from storage; returns whether it did.
-bool refresh_weights(StorageClient& storage, NetworkEvaluator& evaluator, std::int64_t& version) {
+bool refresh_weights(StorageClient& storage, NetworkEvaluator& evaluator, std::int64_t& version,
+                     std::int64_t* training_step) {
   const WeightsMessage weights = storage.weights_newer_than(version);
   if (weights.blob.empty()) return false;
   try {
@@ -30,16 +30,33 @@ bool refresh_weights(StorageClient& storage, NetworkEvaluator& evaluator, std::i
     return false;
   }
   version = weights.version;
+  if (training_step) *training_step = weights.training_step;
   return true;
 }
 
-// Waits until the trainer has published a first version.
 void wait_for_weights(StorageClient& storage, NetworkEvaluator& evaluator, std::int64_t& version,
-                      const std::atomic<bool>& stop) {
-  while (!stop.load() && !refresh_weights(storage, evaluator, version)) {
+                      const std::atomic<bool>& stop, std::int64_t* training_step) {
+  while (!stop.load() && !refresh_weights(storage, evaluator, version, training_step)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
+
+// Acting networks run on the CPU: batches of a few games are too small to gain from a GPU
+// (muzero-general's selfplay_on_gpu defaults to false too). The backend is self_play.inference:
+// the native one here, LibTorch through the context's factory (the muzero binary sets it).
+std::unique_ptr<NetworkEvaluator> make_player(const RoleContext& context) {
+  const Config& config = context.config;
+  if (context.make_evaluator) return context.make_evaluator(config);
+  if (!acts_natively(config)) {
+    throw std::runtime_error("self_play.inference " + config.inference + " with a " +
+                             config.network.type +
+                             " network needs LibTorch: run this role with the muzero binary");
+  }
+  const GameSpec game = game_spec(config.game_name);
+  return make_native_evaluator(config.network, game.observation_shape, game.action_space_size);
+}
+
+namespace {
 
 // A line in the worker's log every kPeriod: what it has played, at what rate, with which
 // weights (a remote worker's only sign of life on its own machine).
@@ -71,21 +88,6 @@ class WorkerProgress {
 // stepping: restarted, or done).
 constexpr auto kRatioWait = std::chrono::milliseconds(50);
 
-// Acting networks run on the CPU: batches of a few games are too small to gain from a GPU
-// (muzero-general's selfplay_on_gpu defaults to false too). The backend is self_play.inference:
-// the native one here, LibTorch through the context's factory (the muzero binary sets it).
-std::unique_ptr<NetworkEvaluator> make_player(const RoleContext& context) {
-  const Config& config = context.config;
-  if (context.make_evaluator) return context.make_evaluator(config);
-  if (!acts_natively(config)) {
-    throw std::runtime_error("self_play.inference " + config.inference + " with a " +
-                             config.network.type +
-                             " network needs LibTorch: run this role with the muzero binary");
-  }
-  const GameSpec game = game_spec(config.game_name);
-  return make_native_evaluator(config.network, game.observation_shape, game.action_space_size);
-}
-
 }  // namespace
 
 int run_self_play_role(const RoleContext& context) {
@@ -93,8 +95,8 @@ int run_self_play_role(const RoleContext& context) {
   const std::unique_ptr<NetworkEvaluator> evaluator = make_player(context);
   StorageClient storage(context.storage_address, context.connection(PeerRole::kSelfPlay));
   Connection replay(context.replay_address, context.connection(PeerRole::kSelfPlay));
-  std::int64_t version = -1;
-  wait_for_weights(storage, *evaluator, version, *context.stop);
+  std::int64_t version = -1, weights_step = -1;
+  wait_for_weights(storage, *evaluator, version, *context.stop, &weights_step);
   const std::uint64_t seed = config.seed + 7919ull * (context.worker_id + 1) + context.seed_salt;
   LockstepSelfPlay self_play([&] { return make_game(config.game_name); }, config.num_parallel_games,
                              config.self_play, seed);
@@ -114,7 +116,7 @@ int run_self_play_role(const RoleContext& context) {
     moves = games = 0;
     if (counter(counts, counters::kTrainingDone) > 0) break;
     if (counter(counts, counters::kWeightsVersion) > version) {
-      refresh_weights(storage, *evaluator, version);
+      refresh_weights(storage, *evaluator, version, &weights_step);
     }
     const double trained = counter(counts, counters::kTrainingStep);
     // Self-play may run ahead of the ratio by one round of moves of every worker (remote ones
@@ -136,7 +138,7 @@ int run_self_play_role(const RoleContext& context) {
     }
     const double temperature = scheduled_temperature(
         config.visit_softmax_temperature, static_cast<long>(trained), config.training_steps);
-    for (GameHistory& game : self_play.step(*evaluator, temperature)) {
+    for (GameHistory& game : self_play.step(*evaluator, temperature, weights_step)) {
       replay.request(MessageType::kGame, encode_game(game));
       ++games;
     }
@@ -208,6 +210,7 @@ int run_role(const std::string& name, const RoleContext& context) {
   }
   if (name == "self_play") return run_self_play_role(context);
   if (name == "test") return run_test_role(context);
+  if (name == "reanalyse") return run_reanalyse_role(context);
   throw std::invalid_argument("unknown role '" + name + "'");
 }
 

@@ -12,11 +12,13 @@
 #include "muzero/ipc/connection.h"
 #include "muzero/ipc/frame_server.h"
 #include "muzero/ipc/messages.h"
+#include "muzero/ipc/reanalyse_messages.h"
 #include "muzero/persist/atomic_file.h"
 #include "muzero/persist/replay_file.h"
 #include "muzero/run_directory.h"
 #include "muzero/runtime/io_loop.h"
 #include "muzero/runtime/roles.h"
+#include "replay_buffer/fresh_targets.h"
 #include "replay_buffer/game_record_check.h"
 #include "replay_buffer/replay_buffer.h"
 
@@ -59,6 +61,15 @@ void load_buffer(ReplayBuffer& buffer, const std::filesystem::path& path,
   }
 }
 
+// Fresh windows held for batches: enough for a few batches at reanalyse.fraction, so that the
+// workers rest (back-pressure) once they are that far ahead of the trainer.
+constexpr int kFreshBatches = 4;
+
+ReanalyseShape reanalyse_shape(const GameRecordRules& rules, const Config& config) {
+  return {rules.game.observation_shape.size(), rules.game.action_space_size,
+          config.replay.targets.num_unroll_steps + 1, config.reanalyse_windows};
+}
+
 // The largest payload of each request the replay buffer serves.
 FrameLimits replay_limits(const GameRecordRules& rules, const Config& config) {
   const std::size_t B = static_cast<std::size_t>(config.batch_size);
@@ -66,7 +77,10 @@ FrameLimits replay_limits(const GameRecordRules& rules, const Config& config) {
   return FrameLimits()
       .allow(MessageType::kGame, max_game_payload(rules))
       .allow(MessageType::kBatchRequest, 8)
-      .allow(MessageType::kPriorities, 4 + (8 + 8 * B) + (8 + 4 * B) + (8 + 4 * B * (K + 1)));
+      .allow(MessageType::kPriorities, 4 + (8 + 8 * B) + (8 + 4 * B) + (8 + 4 * B * (K + 1)))
+      .allow(MessageType::kReanalyseRequest, 8)
+      .allow(MessageType::kReanalysedTargets,
+             max_reanalyse_payload(reanalyse_shape(rules, config)));
 }
 
 }  // namespace
@@ -81,6 +95,11 @@ int run_replay_role(const RoleContext& context) {
   if (std::filesystem::exists(file)) load_buffer(buffer, file, rules);
   std::mt19937_64 rng(config.seed ^ 0xB0FFE4ull);
   std::int64_t played_steps = buffer.num_positions();
+  const ReanalyseShape shape = reanalyse_shape(rules, config);
+  const std::size_t fresh_per_batch =
+      static_cast<std::size_t>(std::lround(config.reanalyse_fraction * config.batch_size));
+  FreshTargets fresh(std::max<std::size_t>(1, kFreshBatches * fresh_per_batch));
+  const auto stored = [&](const SampledPosition& p) { return buffer.find(p.game_id) != nullptr; };
 
   boost::asio::io_context io;
   const FrameServer::Handler handler = [&](const Frame& frame,
@@ -105,7 +124,11 @@ int run_replay_role(const RoleContext& context) {
         reply.played_games = buffer.total_games_added();
         reply.played_steps = played_steps;
         reply.ready = buffer.num_games() >= config.start_after_games;
-        if (reply.ready) reply.batch = buffer.sample(static_cast<int>(size), rng);
+        if (reply.ready) {
+          const std::vector<SampledPosition> chosen = fresh.take(
+              std::min<std::size_t>(fresh_per_batch, static_cast<std::size_t>(size)), stored);
+          reply.batch = buffer.sample(static_cast<int>(size), rng, chosen);
+        }
         return Reply{MessageType::kBatch, encode_batch_reply(reply)};
       }
       case MessageType::kPriorities: {
@@ -117,6 +140,31 @@ int run_replay_role(const RoleContext& context) {
         }
         buffer.update_priorities(update.positions, update.errors, update.num_unroll_steps);
         return Reply{MessageType::kPriorities, encode_int(0)};
+      }
+      case MessageType::kReanalyseRequest: {
+        require_role(peer, PeerRole::kReanalyse, "reanalyse requests");
+        const std::int64_t windows = decode_int(frame.payload);
+        if (windows < 1 || windows > shape.max_windows) {
+          throw DecodeError("a reanalyse request for " + std::to_string(windows) +
+                            " windows; this run's is at most " + std::to_string(shape.max_windows));
+        }
+        // No work until training has started, nor while the fresh windows would outrun it.
+        ReanalyseWork work;
+        if (buffer.num_games() >= config.start_after_games && !fresh.full()) {
+          work = buffer.reanalyse_work(static_cast<int>(windows), rng);
+        }
+        return Reply{MessageType::kReanalyseWork, encode_reanalyse_work(work)};
+      }
+      case MessageType::kReanalysedTargets: {
+        require_role(peer, PeerRole::kReanalyse, "reanalysed targets");
+        const ReanalysedTargets targets = decode_reanalysed_targets(frame.payload, shape);
+        if (const auto problem = buffer.reanalysed_targets_problem(targets)) {
+          throw DecodeError("reanalysed targets refused: " + *problem);
+        }
+        const std::vector<SampledPosition> refreshed = buffer.apply_reanalysed(targets);
+        if (fresh_per_batch > 0) fresh.add(refreshed);
+        return Reply{MessageType::kReanalysedTargets,
+                     encode_int(static_cast<std::int64_t>(refreshed.size()))};
       }
       default:
         throw DecodeError("the replay buffer does not handle message type " +

@@ -53,7 +53,7 @@ std::string role_binary() {
 
 bool runs_without_torch(const std::string& role, const Config& config) {
   if (role == "storage" || role == "replay") return true;
-  if (role == "self_play" || role == "test") return acts_natively(config);
+  if (role == "self_play" || role == "test" || role == "reanalyse") return acts_natively(config);
   return false;
 }
 

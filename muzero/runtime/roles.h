@@ -12,8 +12,9 @@ int run_replay_role(const RoleContext& context);
 int run_trainer_role(const RoleContext& context);
 int run_self_play_role(const RoleContext& context);
 int run_test_role(const RoleContext& context);
+int run_reanalyse_role(const RoleContext& context);
 
-// Dispatches by name: storage, replay, trainer, self_play, test.
+// Dispatches by name: storage, replay, trainer, self_play, test, reanalyse.
 int run_role(const std::string& name, const RoleContext& context);
 
 }  // namespace muzero

@@ -84,7 +84,28 @@ class MoveRates {
   double played_ = 0, remote_ = 0;
 };
 
-void log_metrics(MetricsLog& log, const SharedStorage& storage, MoveRates& move_rates) {
+// Reanalysed positions per second between two metric writes.
+class ReanalyseRate {
+ public:
+  double update(double positions) {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - at_).count();
+    const double rate =
+        started_ && seconds > 0 ? std::max(0.0, positions - positions_) / seconds : 0;
+    started_ = true;
+    at_ = now;
+    positions_ = positions;
+    return rate;
+  }
+
+ private:
+  bool started_ = false;
+  std::chrono::steady_clock::time_point at_{};
+  double positions_ = 0;
+};
+
+void log_metrics(MetricsLog& log, const SharedStorage& storage, MoveRates& move_rates,
+                 ReanalyseRate& reanalyse_rate) {
   const auto c = storage.counters();
   auto get = [&](const char* name) {
     auto it = c.find(name);
@@ -123,6 +144,16 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage, MoveRates& move_
                   {"2.Workers/9.Attached_remote_workers", get(counters::kWorkersRemote)},
                   {"2.Workers/10.Local_moves_per_second", rates.local},
                   {"2.Workers/11.Remote_moves_per_second", rates.remote}});
+  const double reanalysed = get(counters::kReanalysedPositions);
+  const double positions_per_second = reanalyse_rate.update(reanalysed);
+  if (reanalysed > 0) {  // reanalyse.num_workers > 0 only
+    scalars.insert(scalars.end(),
+                   {{"5.Reanalyse/1.Reanalysed_positions", reanalysed},
+                    {"5.Reanalyse/2.Reanalysed_positions_per_second", positions_per_second},
+                    {"5.Reanalyse/3.Fresh_share_of_samples",
+                     get(counters::kFreshSamples) / std::max(1.0, get(counters::kTrainedSamples))},
+                    {"5.Reanalyse/4.Fresh_target_age_in_steps", get(counters::kFreshTargetAge)}});
+  }
   if (get(counters::kRefusedByStorage) > 0) {
     scalars.push_back({"2.Workers/7.Refused_by_storage", get(counters::kRefusedByStorage)});
   }
@@ -267,12 +298,13 @@ int run_storage_role(const RoleContext& context) {
 
   long refusals_reported = 0;
   MoveRates move_rates;
+  ReanalyseRate reanalyse_rate;
   const auto write_state = [&] {
     if (const long refused = new_refusals(servers, refusals_reported); refused > 0) {
       storage.add_to_counter(counters::kRefusedByStorage, static_cast<double>(refused));
     }
     count_workers();
-    log_metrics(metrics, storage, move_rates);
+    log_metrics(metrics, storage, move_rates, reanalyse_rate);
     try {
       write_counters_file(counters_file, storage.counters());
     } catch (const FileWriteError& error) {

@@ -46,7 +46,9 @@ struct Child {
   // The replay buffer and storage serve the others, which exit when a server dies.
   bool server() const { return role == "replay" || role == "storage"; }
   std::string name() const {
-    return role == "self_play" ? "self-play worker " + std::to_string(worker_id) : role;
+    if (role == "self_play") return "self-play worker " + std::to_string(worker_id);
+    if (role == "reanalyse") return "reanalyse worker " + std::to_string(worker_id);
+    return role;
   }
 };
 
@@ -69,6 +71,7 @@ class Supervisor {
     children_.push_back({"trainer"});
     children_.push_back({"test"});
     for (int w = 0; w < config_.num_workers; ++w) children_.push_back({"self_play", w});
+    for (int w = 0; w < config_.reanalyse_workers; ++w) children_.push_back({"reanalyse", w});
     for (Child& child : children_) spawn(child);
 
     bool trainer_done = false;
@@ -159,7 +162,8 @@ class Supervisor {
         if (child.pid != pid) continue;
         child.pid = -1;
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        const bool player = child.role == "self_play" || child.role == "test";
+        const bool player =
+            child.role == "self_play" || child.role == "test" || child.role == "reanalyse";
         if (stopping) {
           if (!clean) spdlog::warn("{} {} while stopping", child.name(), describe_exit(status));
           continue;
@@ -264,7 +268,7 @@ class Supervisor {
   // (saves its games) and shared storage (writes the last metrics and counters).
   void shutdown() {
     storage_.reset();
-    stop_children({"self_play", "test", "trainer"});
+    stop_children({"self_play", "reanalyse", "test", "trainer"});
     stop_children({"replay", "storage"});
   }
 
@@ -333,13 +337,25 @@ class Supervisor {
             : fmt::format(" | workers {:.0f} + {:.0f} remote ({:.0f} moves/s)",
                           counter(c, counters::kWorkersLocal), remote_workers,
                           std::max(0.0, remote_rate));
-    char line[320];
+    // Reanalyse, when it runs: positions searched again per second, and the share of samples
+    // that started at fresh ones.
+    const double reanalysed = counter(c, counters::kReanalysedPositions);
+    const double reanalyse_rate =
+        seconds > 0 ? std::max(0.0, reanalysed - last_reanalysed_) / seconds : 0;
+    last_reanalysed_ = reanalysed;
+    const std::string reanalyse =
+        config_.reanalyse_workers == 0
+            ? ""
+            : fmt::format(" | reanalyse {:.0f} pos/s, {:.0f}% fresh", reanalyse_rate,
+                          100.0 * counter(c, counters::kFreshSamples) /
+                              std::max(1.0, counter(c, counters::kTrainedSamples)));
+    char line[384];
     std::snprintf(line, sizeof line,
-                  "step %.0f/%d | games %ld | test reward %.2f | loss %.3f | %.0f moves/s%s | "
+                  "step %.0f/%d | games %ld | test reward %.2f | loss %.3f | %.0f moves/s%s%s | "
                   "%.1f steps/s | ETA %s",
                   steps, config_.training_steps, summary_.played_games, summary_.last_test_reward,
-                  counter(c, counters::kTotalLoss), move_rate, workers.c_str(), step_rate,
-                  eta.c_str());
+                  counter(c, counters::kTotalLoss), move_rate, workers.c_str(), reanalyse.c_str(),
+                  step_rate, eta.c_str());
     if (interactive) {
       std::fprintf(stderr, "\r\033[K%s%s", line, force ? "\n" : "");
       std::fflush(stderr);
@@ -361,7 +377,7 @@ class Supervisor {
   Clock::time_point server_failed_at_{};  // when the replay buffer or storage last failed
   Clock::time_point last_report_{};
   Clock::time_point memory_sampled_at_{};
-  double last_steps_ = 0, last_moves_ = 0, last_remote_moves_ = 0;
+  double last_steps_ = 0, last_moves_ = 0, last_remote_moves_ = 0, last_reanalysed_ = 0;
   struct Progress {
     double steps;
     Clock::time_point time;

@@ -37,6 +37,23 @@ struct PhaseTimes {
   }
 };
 
+// reanalyse: how many samples started at fresh positions, of how many, and their targets' mean
+// age in training steps when drawn, over the batches since the last report.
+struct FreshTargetStats {
+  double samples = 0, trained = 0;
+  std::optional<double> age;
+  void add(const Batch& batch, long step) {
+    trained += batch.batch_size;
+    if (batch.fresh_samples == 0) return;
+    double sum = 0;
+    for (int i = 0; i < batch.fresh_samples; ++i) {
+      sum += static_cast<double>(step - batch.target_steps[i]);
+    }
+    age = sum / batch.fresh_samples;
+    samples += batch.fresh_samples;
+  }
+};
+
 // A copy of the checkpoint at this step under checkpoints/, for evaluating the run's history.
 void keep_checkpoint(const Trainer& trainer, const std::filesystem::path& run_dir,
                      const std::string& config_yaml) {
@@ -107,6 +124,7 @@ int run_trainer_role(const RoleContext& context) {
     TrainStepResult last;
     PhaseTimes times;
     bool priorities_pending = false;
+    FreshTargetStats fresh;  // not yet reported
     // Whether the last batch request got a batch. Self-play does not wait for training while
     // it is false: after a replay buffer restarted with fewer games than it needs, only new
     // games can end the wait.
@@ -118,6 +136,12 @@ int run_trainer_role(const RoleContext& context) {
       if (skipped_batches > 0) {
         updates.push_back({counters::kSkippedBatches, true, skipped_batches});
         skipped_batches = 0;
+      }
+      if (config.reanalyse_workers > 0) {
+        updates.insert(updates.end(), {{counters::kFreshSamples, true, fresh.samples},
+                                       {counters::kTrainedSamples, true, fresh.trained}});
+        if (fresh.age) updates.push_back({counters::kFreshTargetAge, false, *fresh.age});
+        fresh = {};
       }
       if (trainer.steps() % kStatsInterval == 0 && trainer.steps() > 0) {
         updates.insert(updates.end(), {{counters::kTotalLoss, false, last.total_loss},
@@ -150,6 +174,7 @@ int run_trainer_role(const RoleContext& context) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));  // too few games yet
         continue;
       }
+      fresh.add(reply.batch, trainer.steps());
       last = times.measure(times.gradient, [&] { return trainer.train_step(reply.batch); });
       if (last.skipped) {
         ++skipped_batches;

@@ -1,6 +1,7 @@
 // fuzz_corpus_runner CORPUS_DIR: runs every file of CORPUS_DIR/TARGET/ through that fuzz target
 // (a regression test of every input the fuzzers kept; a crash fails it).
 // fuzz_corpus_runner --write-seeds DIR: writes a few valid inputs per target, where fuzzing starts.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "muzero/ipc/frame.h"
 #include "muzero/ipc/handshake.h"
 #include "muzero/ipc/messages.h"
+#include "muzero/ipc/reanalyse_messages.h"
 #include "muzero/persist/replay_file.h"
 #include "muzero/persist/run_endpoint.h"
 #include "replay_buffer/replay_buffer.h"
@@ -107,6 +109,23 @@ void write_seeds(const fs::path& root) {
   write_text(root / "parameters" / "seed-fitting", encode_parameters(fitting));
   fitting.tensors.resize(3);
   write_text(root / "parameters" / "seed-partial", encode_parameters(fitting));
+
+  std::mt19937_64 windows_rng(3);
+  const ReanalyseWork work = reanalyse_buffer().reanalyse_work(2, windows_rng);
+  write(root / "reanalyse_messages" / "seed-work", tagged(0, encode_reanalyse_work(work)));
+  ReanalysedTargets targets{5, work.windows, {}, {}};
+  for (int p = 0; p < work.num_positions(); ++p) {
+    for (int a = 0; a < 4; ++a) {  // all weight on the first legal move
+      const bool first = work.legal_masks[p * 4 + a] == 1 &&
+                         std::find(work.legal_masks.begin() + p * 4,
+                                   work.legal_masks.begin() + p * 4 + a,
+                                   std::uint8_t{1}) == work.legal_masks.begin() + p * 4 + a;
+      targets.policies.push_back(first ? 1.0f : 0.0f);
+    }
+    targets.root_values.push_back(0.25f);
+  }
+  write(root / "reanalyse_messages" / "seed-targets",
+        tagged(1, encode_reanalysed_targets(targets)));
 }
 
 std::vector<std::uint8_t> read(const fs::path& path) {

@@ -12,6 +12,7 @@
 #include "muzero/ipc/frame.h"
 #include "muzero/ipc/handshake.h"
 #include "muzero/ipc/messages.h"
+#include "muzero/ipc/reanalyse_messages.h"
 #include "muzero/ipc/run_token.h"
 #include "muzero/persist/counters_file.h"
 #include "muzero/persist/replay_file.h"
@@ -210,6 +211,46 @@ int analysis_line(const std::uint8_t* data, std::size_t size) {
     const std::optional<std::string> error = play_moves(*game, line);
     const std::string quoted = json_string(error ? *error : std::string(line));
     if (quoted.size() < 2 || quoted.front() != '"' || quoted.back() != '"') __builtin_trap();
+  }
+  return 0;
+}
+
+ReplayBuffer reanalyse_buffer() {
+  ReplayParams params;
+  params.window_size = 4;
+  params.targets.num_unroll_steps = 2;
+  ReplayBuffer buffer(params);
+  for (int moves : {3, 5}) {
+    GameHistory game(3, 4, std::vector<float>{0, 0, 0}, 0);
+    for (int i = 0; i < moves; ++i) {
+      const std::vector<Action> legal{i % 4, (i + 1) % 4};
+      game.add_search_facts(legal, 0);
+      std::vector<float> policy(4, 0.0f);
+      policy[i % 4] = policy[(i + 1) % 4] = 0.5f;
+      game.add_move(policy, 0.1f * i, i % 4, i + 1 == moves ? 1.0f : 0.0f,
+                    std::vector<float>{1.0f * i, 0, 1}, (i + 1) % 2);
+    }
+    buffer.add(std::move(game));
+  }
+  return buffer;
+}
+
+int reanalyse_messages(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const ReanalyseShape shape{3, 4, 3, 4};
+  const auto payload = bytes(data + 1, size - 1);
+  try {
+    if (data[0] % 2 == 0) {
+      decode_reanalyse_work(payload, shape);
+      return 0;
+    }
+    const ReanalysedTargets targets = decode_reanalysed_targets(payload, shape);
+    ReplayBuffer buffer = reanalyse_buffer();
+    if (buffer.reanalysed_targets_problem(targets)) return 0;
+    const std::vector<SampledPosition> fresh = buffer.apply_reanalysed(targets);
+    std::mt19937_64 rng(2);
+    buffer.sample(static_cast<int>(fresh.size()) + 1, rng, fresh);
+  } catch (const DecodeError&) {
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 
 namespace muzero {
 struct NetworkParams;
+class ReplayBuffer;
 }
 
 namespace muzero::fuzz {
@@ -31,6 +32,12 @@ int endpoint_file(const std::uint8_t* data, std::size_t size);
 int parameters(const std::uint8_t* data, std::size_t size);
 // A line of `muzero analyze`: moves played on TicTacToe and Connect4, the answer quoted as JSON.
 int analysis_line(const std::uint8_t* data, std::size_t size);
+// The reanalyse messages (first byte: 0 work, 1 targets), against a small buffer's games:
+// targets the buffer does not refuse are taken and the fresh positions sampled from.
+int reanalyse_messages(const std::uint8_t* data, std::size_t size);
+// Two games of the small game, with legal moves, in a buffer of unroll length 2: what the
+// reanalyse target runs against, and where its seeds come from.
+muzero::ReplayBuffer reanalyse_buffer();
 // That small network: fully connected, 3 inputs, 4 actions.
 muzero::NetworkParams fuzz_network();
 
@@ -45,6 +52,7 @@ inline constexpr Target kTargets[] = {{"frame", frame},
                                       {"counters_file", counters_file},
                                       {"endpoint_file", endpoint_file},
                                       {"parameters", parameters},
-                                      {"analysis_line", analysis_line}};
+                                      {"analysis_line", analysis_line},
+                                      {"reanalyse_messages", reanalyse_messages}};
 
 }  // namespace muzero::fuzz
