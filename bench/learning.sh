@@ -22,8 +22,8 @@ test_settings=()
 "$muzero" train --config "configs/$game.yaml" --set output.results_dir="$results" \
   "${test_settings[@]}" "$@" \
   > "$results.$game.log" 2>&1 || true
-# The newest run: its folder is named after the game the config plays (connect4.yaml plays
-# connect4_threats), not after the config.
+# The newest run: its folder is named after the game the config plays (connect4_threats.yaml
+# plays connect4_threats), not after the config.
 run=$(ls -dt "$results"/*/*/ | head -n 1)
 echo "run: $run"
 tail -n 4 "$results.$game.log" | sed 's/^/  /'
@@ -96,7 +96,7 @@ else
   # game (TicTacToe's issue target is the game from the empty board). Four random opening moves
   # give 2401 Connect4 openings, about 800 distinct in 1000 games; two gave only 49, too few to
   # tell variants apart (docs/learning.md, "Measuring against the Connect4 expert").
-  if [ "$game" = connect4 ]; then
+  if [ "${game#connect4}" != "$game" ]; then
     for seat in 0 1; do
       "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 1000 --opponent expert \
         --muzero-player "$seat" --random-opening 4

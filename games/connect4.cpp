@@ -175,4 +175,13 @@ std::optional<Action> Connect4::expert_action() const {
   return std::nullopt;
 }
 
+std::vector<Action> Connect4::winning_moves(int player) const {
+  std::vector<Action> wins;
+  if (is_terminal()) return wins;
+  for (Action column : legal_actions()) {
+    if (this->wins(column, static_cast<std::uint8_t>(player + 1))) wins.push_back(column);
+  }
+  return wins;
+}
+
 }  // namespace muzero

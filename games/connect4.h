@@ -49,6 +49,8 @@ class Connect4 final : public Game {
   int winner() const { return winner_; }  // -1 while nobody has four in a row
   bool threat_planes() const { return threat_planes_; }
 
+  std::vector<Action> winning_moves(int player) const override;
+
  private:
   // Whether dropping `stone` into `column` would make four in a row (column must not be full).
   bool wins(int column, std::uint8_t stone) const;

@@ -66,6 +66,11 @@ class Game {
   // A guess at this position's value for the player to move, strictly inside (-1, 1), where a
   // depth-limited search (the alpha-beta opponent) stops before the game ends; 0 by default.
   virtual double heuristic_value() const { return 0.0; }
+  // Two-player games: the legal moves with which `player` would win at once if it were to move
+  // now (for the player not to move: where it threatens to win, the cells a minimal expert
+  // blocks). By default only for the player to move, found by trying each move; empty for the
+  // other, and in one-player games.
+  virtual std::vector<Action> winning_moves(int player) const;
   // Every symmetry of the game other than the identity; none by default.
   virtual std::vector<Symmetry> symmetries() const { return {}; }
 

@@ -207,4 +207,17 @@ int TicTacToe::solved_value() const {
   return score > 0 ? 1 : (score < 0 ? -1 : 0);
 }
 
+std::vector<Action> TicTacToe::winning_moves(int player) const {
+  std::vector<Action> wins;
+  if (is_terminal()) return wins;
+  const auto stone = static_cast<std::uint8_t>(player + 1);
+  for (int cell = 0; cell < 9; ++cell) {
+    if (board_[cell] != 0) continue;
+    Board after = board_;
+    after[cell] = stone;
+    if (has_line(after, stone)) wins.push_back(cell);
+  }
+  return wins;
+}
+
 }  // namespace muzero

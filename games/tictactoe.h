@@ -18,6 +18,7 @@ class TicTacToe final : public Game {
   std::vector<float> observation() const override;
   std::vector<Action> legal_actions() const override;
   bool is_terminal() const override { return winner_ >= 0 || moves_ == 9; }
+  std::vector<Action> winning_moves(int player) const override;
   int to_play() const override { return to_play_; }
   int num_players() const override { return 2; }
   int action_space_size() const override { return 9; }

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
       muzero::add_export_command(app),
       muzero::add_secrets_command(app),
       muzero::add_role_command(app),
-      muzero::add_analyze_command(app)};
+      muzero::add_analyze_command(app),
+      muzero::add_diagnose_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -8,6 +8,7 @@
 
 #include "self_play/action_selection.h"
 #include "self_play/alpha_beta.h"
+#include "self_play/minimal_expert.h"
 
 namespace muzero {
 
@@ -15,6 +16,7 @@ OpponentChoice parse_opponent(const std::string& name) {
   if (name == "self") return Opponent::kSelf;
   if (name == "random") return Opponent::kRandom;
   if (name == "expert") return Opponent::kExpert;
+  if (name == "minimal") return Opponent::kMinimal;
   constexpr std::string_view kAlphaBeta = "alphabeta:";
   if (name.starts_with(kAlphaBeta)) {
     const std::string digits = name.substr(kAlphaBeta.size());
@@ -27,7 +29,7 @@ OpponentChoice parse_opponent(const std::string& name) {
                                 std::to_string(AlphaBeta::kMaxDepth));
   }
   throw std::invalid_argument("unknown opponent '" + name +
-                              "' (self, random, expert or alphabeta:DEPTH)");
+                              "' (self, random, expert, minimal or alphabeta:DEPTH)");
 }
 
 std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Game>()>& make_game,
@@ -87,6 +89,8 @@ std::vector<EpisodeResult> play_episodes(const std::function<std::unique_ptr<Gam
         } else if (settings.opponent.kind == Opponent::kExpert) {
           action = games[i]->expert_action();
           if (!action) throw std::runtime_error("this game has no expert opponent");
+        } else if (settings.opponent.kind == Opponent::kMinimal) {
+          action = minimal_expert_action(*games[i], rng);
         } else {
           action = random_move(i);
         }

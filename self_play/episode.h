@@ -1,9 +1,9 @@
 #pragma once
 // Plays whole test episodes with the search (no exploration noise, most visited action), with
 // the other seat of a two-player game taken by MuZero itself, a random player, the game's
-// expert or an alpha-beta search over the rules (self_play/alpha_beta.h). The episodes advance in
-// lock-step so each simulation is one batched network call. Used by test rounds during training and
-// by evaluation.
+// expert, the minimal expert (self_play/minimal_expert.h) or an alpha-beta search over the rules
+// (self_play/alpha_beta.h). The episodes advance in lock-step so each simulation is one batched
+// network call. Used by test rounds during training and by evaluation.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -18,14 +18,15 @@
 
 namespace muzero {
 
-enum class Opponent { kSelf, kRandom, kExpert, kAlphaBeta };
+enum class Opponent { kSelf, kRandom, kExpert, kMinimal, kAlphaBeta };
 // Who takes the other seat; depth is alphabeta's search depth in plies.
 struct OpponentChoice {
   OpponentChoice(Opponent kind_ = Opponent::kSelf, int depth_ = 0) : kind(kind_), depth(depth_) {}
   Opponent kind;
   int depth;
 };
-// "self", "random", "expert" or "alphabeta:D" (D plies, 1..20); std::invalid_argument otherwise.
+// "self", "random", "expert", "minimal" (self_play/minimal_expert.h) or "alphabeta:D" (D plies,
+// 1..20); std::invalid_argument otherwise.
 OpponentChoice parse_opponent(const std::string& name);
 
 struct EpisodeResult {

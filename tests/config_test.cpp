@@ -78,7 +78,8 @@ TEST(Config, TicTacToeLoads) {
 
 TEST(Config, Connect4Loads) {
   const Config c = load_config(kSource + "/configs/connect4.yaml");
-  EXPECT_EQ(c.game_name, "connect4_threats");
+  EXPECT_EQ(c.game_name, "connect4");
+  EXPECT_EQ(load_config(kSource + "/configs/connect4_threats.yaml").game_name, "connect4_threats");
   EXPECT_EQ(c.network.type, "fully_connected");
   EXPECT_EQ(c.network.fc_representation_layers, (std::vector<int>{256, 128}));
   EXPECT_DOUBLE_EQ(c.network.support_scale, 10.0);

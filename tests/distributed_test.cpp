@@ -8,10 +8,10 @@
 #include <set>
 
 #include "muzero/persist/atomic_file.h"
+#include "muzero/persist/run_endpoint.h"
 #include "muzero/runtime/endpoint_publisher.h"
 #include "muzero/runtime/reconnect_delay.h"
 #include "muzero/runtime/role_context.h"
-#include "muzero/persist/run_endpoint.h"
 #include "muzero/runtime/run_secrets.h"
 
 namespace muzero {

@@ -79,6 +79,29 @@ TEST(GameContract, EveryRegisteredGame) {
   }
 }
 
+// winning_moves(player to move) is exactly the moves that end a two-player game with a reward
+// (none in one-player games), at every step of random games (the minimal expert relies on it).
+TEST(GameContract, WinningMovesAreTheMovesThatWin) {
+  for (const std::string& name : registered_game_names()) {
+    for (std::uint64_t seed = 0; seed < 10; ++seed) {
+      std::mt19937_64 rng(seed);
+      auto game = make_game(name);
+      game->reset(seed);
+      for (int move = 0; move < 200 && !game->is_terminal(); ++move) {
+        std::vector<Action> expected;
+        for (Action a : game->legal_actions()) {
+          auto next = game->clone();
+          const StepResult step = next->step(a);
+          if (game->num_players() == 2 && step.done && step.reward > 0) expected.push_back(a);
+        }
+        EXPECT_EQ(game->winning_moves(game->to_play()), expected) << name << " move " << move;
+        const auto legal = game->legal_actions();
+        game->step(legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)]);
+      }
+    }
+  }
+}
+
 std::vector<int> indices(int n) {  // 0, 1, ..., n - 1
   std::vector<int> range(n);
   std::iota(range.begin(), range.end(), 0);

@@ -329,6 +329,25 @@ check "the shipped CartPole checkpoint evaluates" [ $? -eq 0 ]
 check "and scores 500" grep -q '"mean_reward":500,' "$work/pretrained.json"
 if [ "$failures" -ne 0 ]; then cat "$work/pretrained.json"; fi
 
+shipped="$(dirname "$config")/../models/pretrained"
+# 7b. `muzero diagnose` on it: tables, TSV files with K+1 unrolled steps per chosen move, and
+# the plot where gnuplot can be installed; a damaged checkpoint is refused.
+"$muzero" diagnose --checkpoint "$shipped/cartpole.pt" --moves 0,100 --unroll 4 \
+  --out "$work/diagnose" > "$work/diagnose.log" 2>&1
+check "diagnose exits 0" [ $? -eq 0 ]
+check "diagnose prints the unroll from move 100" grep -q "^move 100: the model unrolled" "$work/diagnose.log"
+check "diagnose writes 5 unrolled steps per move" \
+  [ "$(awk -F'\t' 'NR > 1 && NF == 9' "$work/diagnose/diagnose_unroll.tsv" | wc -l)" = 10 ]
+check "diagnose writes the whole episode" \
+  [ "$(wc -l < "$work/diagnose/diagnose_episode.tsv")" = 501 ]
+if "$(dirname "$0")/../scripts/test_tools.sh" gnuplot-nox > /dev/null; then
+  "$muzero" diagnose --checkpoint "$shipped/tictactoe.pt" --out "$work/diagnose-t" > /dev/null 2>&1
+  check "diagnose draws a PNG" [ "$(head -c 4 "$work/diagnose-t/diagnose.png" | tail -c 3)" = PNG ]
+fi
+head -c 2000 "$shipped/cartpole.pt" > "$work/cut.pt"
+"$muzero" diagnose --checkpoint "$work/cut.pt" > /dev/null 2>&1
+check "diagnose refuses a damaged checkpoint with status 2" [ $? -eq 2 ]
+
 # 8. The shipped TicTacToe checkpoint draws against the perfect expert from both seats.
 for seat in 0 1; do
   "$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/tictactoe.pt" \

@@ -25,6 +25,7 @@ CommandRunner add_role_command(CLI::App& app);
 CommandRunner add_worker_command(CLI::App& app, EvaluatorFactory make_evaluator);
 CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
+CommandRunner add_diagnose_command(CLI::App& app);
 CommandRunner add_play_command(CLI::App& app);
 CommandRunner add_export_command(CLI::App& app);
 CommandRunner add_secrets_command(CLI::App& app);

@@ -1,4 +1,4 @@
-// muzero evaluate --checkpoint PATH [--opponent random|expert|self] [--games N]
+// muzero evaluate --checkpoint PATH [--opponent random|expert|minimal|self|alphabeta:D] [--games N]
 //                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
 //                 [--unvisited-value min|parent] [--average-symmetries]
 //                 [--random-opening N] [--inference auto|native|torch] [--json] [--seed S]
@@ -101,9 +101,10 @@ CommandRunner add_evaluate_command(CLI::App& app) {
       ->required();
   evaluate
       ->add_option("--opponent", options->opponent,
-                   "Who plays the other seat of a two-player game: self, random, expert, or "
-                   "alphabeta:D (a depth-D alpha-beta search over the rules, D 1..20)")
-      ->check(opponent_validator({"self", "random", "expert"}))
+                   "Who plays the other seat of a two-player game: self, random, expert, minimal "
+                   "(wins, blocks, else random) or alphabeta:D (a depth-D alpha-beta search "
+                   "over the rules, D 1..20)")
+      ->check(opponent_validator({"self", "random", "expert", "minimal"}))
       ->capture_default_str();
   evaluate->add_option("--games", options->games, "Number of games")
       ->check(CLI::Range(1, 1000000))

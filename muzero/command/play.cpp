@@ -1,4 +1,5 @@
-// muzero play --checkpoint PATH [--opponent human|random|expert|self|alphabeta:D] [--human-first]
+// muzero play --checkpoint PATH [--opponent human|random|expert|minimal|self|alphabeta:D]
+//             [--human-first]
 // Two-player games: play against MuZero in the terminal (or watch it play an opponent).
 // One-player games: watch MuZero's own episode, move by move.
 #include <torch/torch.h>
@@ -17,6 +18,7 @@
 #include "self_play/alpha_beta.h"
 #include "self_play/episode.h"
 #include "self_play/mcts.h"
+#include "self_play/minimal_expert.h"
 
 namespace muzero {
 namespace {
@@ -107,6 +109,9 @@ int run(const PlayOptions& options) {
     } else if (options.opponent.starts_with("alphabeta:")) {
       action = AlphaBeta(parse_opponent(options.opponent).depth).choose(*game, rng);
       std::cout << options.opponent << " plays " << game->action_to_string(action) << "\n";
+    } else if (options.opponent == "minimal") {
+      action = minimal_expert_action(*game, rng);
+      std::cout << "minimal expert plays " << game->action_to_string(action) << "\n";
     } else if (options.opponent == "expert" && game->expert_action()) {
       action = *game->expert_action();
       std::cout << "expert plays " << game->action_to_string(action) << "\n";
@@ -141,10 +146,10 @@ CommandRunner add_play_command(CLI::App& app) {
   play->add_option("--checkpoint", options->checkpoint, "checkpoint.pt of a training run")
       ->required();
   play->add_option("--opponent", options->opponent, "Who plays against MuZero in a two-player game")
-      ->check(opponent_validator({"human", "random", "expert", "self"}))
+      ->check(opponent_validator({"human", "random", "expert", "minimal", "self"}))
       ->capture_default_str();
   play->add_flag("--human-first", options->human_first,
-                 "The other side (human, random or expert) moves first");
+                 "The other side (human, random, expert, minimal or alpha-beta) moves first");
   play->add_option("--seed", options->seed, "Seeds the game and the random opponent")
       ->capture_default_str();
   return [play, options]() -> int { return play->parsed() ? run(*options) : -1; };
