@@ -4,7 +4,8 @@
 #   bench/learning.sh GAME [--set key=value ...]
 # CartPole: threshold 475 (CartPole-v1 "solved"), evaluated over 100 episodes.
 # Two-player games: win/draw/loss against random and expert, from both seats (Connect4 also
-# against the expert and the minimal expert after random openings).
+# against the expert, the minimal expert and alphabeta:2 after random openings; TicTacToe also
+# against every line of replies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 game="${1:?usage: bench/learning.sh GAME [--set key=value ...]}"
@@ -103,9 +104,14 @@ else
     done
     # And against the least expert issue 4 allows (wins, blocks, else a random column; as
     # muzero-general's), which Connect4's own expert outplays (docs/learning.md).
-    cmake --build build --target connect4_losses > /dev/null
     for seat in 0 1; do
-      build/bench/connect4_losses "$run/checkpoint.pt" "$seat" 1000 4 0 minimal | head -n 2
+      "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 1000 --opponent minimal \
+        --muzero-player "$seat" --random-opening 4
+    done
+    # And the learning issue's yardstick: a depth-2 alpha-beta search over the true rules.
+    for seat in 0 1; do
+      "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 200 --opponent alphabeta:2 \
+        --muzero-player "$seat" --random-opening 4
     done
   fi
 fi

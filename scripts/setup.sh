@@ -25,8 +25,9 @@ werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMUZERO_WARNINGS_AS_ERRORS="$werror" >/dev/null
 cmake --build build -j"$(nproc)"
-# CI also compiles the on-demand benchmarks (bench/), so that they keep building.
+# CI also compiles the on-demand benchmarks (bench/) and research diagnostics (research/), so
+# that they keep building.
 if [ "${CI:-}" = "true" ]; then
   cmake --build build -j"$(nproc)" --target tictactoe_probe search_throughput trainer_step weights_size \
-    connect4_probe connect4_rules connect4_losses
+    connect4_probe connect4_rules connect4_losses connect4_reference
 fi

@@ -359,6 +359,13 @@ done
 "$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/tictactoe.pt" \
   --opponent random --games 4 --average-symmetries --json > "$work/ttt_averaged.json" 2>&1
 check "evaluate --average-symmetries plays the games" grep -q '^{"games":4,' "$work/ttt_averaged.json"
+# Against every line of replies: the counts add up, and a one-player game is refused.
+"$muzero" evaluate --checkpoint "$shipped/tictactoe.pt" --opponent every-line --json \
+  > "$work/ttt_lines.json" 2>&1
+check "every-line counts add up" awk -F'[:,}]' '{ exit !($2 > 0 && $2 == $4 + $6 + $8) }' \
+  "$work/ttt_lines.json"
+"$muzero" evaluate --checkpoint "$shipped/cartpole.pt" --opponent every-line > /dev/null 2>&1
+check "every-line refuses a one-player game" [ $? -eq 2 ]
 
 # 9. The shipped Connect4 checkpoint loads and plays.
 "$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/connect4.pt" \

@@ -1,4 +1,5 @@
-// muzero evaluate --checkpoint PATH [--opponent random|expert|minimal|self|alphabeta:D] [--games N]
+// muzero evaluate --checkpoint PATH [--opponent random|expert|minimal|every-line|self|
+//                 alphabeta:D] [--games N] [--max-lines N]
 //                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
 //                 [--unvisited-value min|parent] [--average-symmetries]
 //                 [--random-opening N] [--inference auto|native|torch] [--json] [--seed S]
@@ -14,6 +15,7 @@
 #include "muzero/command/opponent_option.h"
 #include "muzero/config.h"
 #include "self_play/evaluation.h"
+#include "self_play/every_line.h"
 #include "self_play/symmetry_averaging.h"
 
 namespace muzero {
@@ -31,8 +33,34 @@ struct EvaluateOptions {
   std::string unvisited_value;  // empty: the checkpoint's self_play.unvisited_value
   int random_opening = 0;
   bool average_symmetries = false;
-  std::string inference;  // empty: the checkpoint's self_play.inference
+  std::string inference;             // empty: the checkpoint's self_play.inference
+  std::int64_t max_lines = 1000000;  // --opponent every-line
 };
+
+// --opponent every-line: the counts over every line of replies, and a lost game's moves.
+int report_every_line(const EveryLineResult& result, const EvaluateOptions& options,
+                      const Game& game) {
+  if (!result.complete) {
+    std::cerr << "muzero: --opponent every-line: more than " << options.max_lines
+              << " lines (raise --max-lines, or use alphabeta:D for a game this large)\n";
+    return kExitFailure;
+  }
+  std::string lost;
+  for (Action a : result.first_loss) lost += (lost.empty() ? "" : " ") + game.action_to_string(a);
+  if (options.json) {
+    std::cout << "{\"lines\":" << result.lines << ",\"wins\":" << result.wins
+              << ",\"draws\":" << result.draws << ",\"losses\":" << result.losses
+              << ",\"first_loss\":\"" << lost << "\"}\n";
+    return kExitOk;
+  }
+  std::cout << "MuZero (seat " << options.muzero_player << ") against every line of replies\n"
+            << "lines   " << result.lines << "\n"
+            << "wins    " << result.wins << "\n"
+            << "draws   " << result.draws << "\n"
+            << "losses  " << result.losses << "\n";
+  if (result.losses > 0) std::cout << "a lost line: " << lost << "\n";
+  return kExitOk;
+}
 
 int run(const EvaluateOptions& options) {
   std::optional<Agent> loaded = load_agent_or_explain(options.checkpoint);
@@ -40,7 +68,9 @@ int run(const EvaluateOptions& options) {
   Agent& agent = *loaded;
   const Config& config = agent.config;
   Game* probe = agent.game.get();
-  const OpponentChoice opponent = parse_opponent(options.opponent);  // checked by the CLI
+  const bool every_line = options.opponent == "every-line";
+  // Checked by the CLI; every-line is no episode opponent (it plays a tree of games).
+  const OpponentChoice opponent = parse_opponent(every_line ? "random" : options.opponent);
   if (opponent.kind != Opponent::kSelf && probe->num_players() != 2) {
     std::cerr << "muzero: --opponent " << options.opponent << " needs a two-player game; "
               << config.game_name << " has one player\n";
@@ -73,6 +103,12 @@ int run(const EvaluateOptions& options) {
   if (options.simulations > 0) search.num_simulations = options.simulations;
   if (!options.search.empty()) search.algorithm = options.search;
   if (!options.unvisited_value.empty()) search.unvisited_value = options.unvisited_value;
+  if (every_line) {
+    return report_every_line(
+        play_every_line([&] { return make_game(config.game_name); }, evaluator, search,
+                        options.muzero_player, options.max_lines, config.self_play.max_moves),
+        options, *probe);
+  }
   const EpisodeSettings settings{search, config.self_play.max_moves, opponent,
                                  options.muzero_player, options.random_opening};
   std::mt19937_64 rng(options.seed);
@@ -102,10 +138,15 @@ CommandRunner add_evaluate_command(CLI::App& app) {
   evaluate
       ->add_option("--opponent", options->opponent,
                    "Who plays the other seat of a two-player game: self, random, expert, minimal "
-                   "(wins, blocks, else random) or alphabeta:D (a depth-D alpha-beta search "
+                   "(wins, blocks, else random), every-line (every possible line of replies, "
+                   "one game each: small games) or alphabeta:D (a depth-D alpha-beta search "
                    "over the rules, D 1..20)")
-      ->check(opponent_validator({"self", "random", "expert", "minimal"}))
+      ->check(opponent_validator({"self", "random", "expert", "minimal", "every-line"}))
       ->capture_default_str();
+  evaluate
+      ->add_option("--max-lines", options->max_lines,
+                   "--opponent every-line: give up beyond this many lines (default 1000000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
   evaluate->add_option("--games", options->games, "Number of games")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();

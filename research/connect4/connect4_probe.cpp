@@ -7,7 +7,7 @@
 // the search's move is (no noise, most visited, as in evaluation), the value head's mean, and
 // the reward and value the model predicts one move deep after correct moves and after others.
 // Positions come from games where each move is the expert's or a random one with equal odds.
-//   build/bench/connect4_probe CHECKPOINT [POSITIONS [SIMULATIONS]]
+//   build/research/connect4/connect4_probe CHECKPOINT [POSITIONS [SIMULATIONS]]
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/connect4_agent.h"
-#include "bench/connect4_positions.h"
+#include "research/connect4/connect4_agent.h"
+#include "research/connect4/connect4_positions.h"
 #include "games/connect4.h"
 #include "models/math_threads.h"
 #include "models/torch_evaluator.h"

@@ -7,7 +7,7 @@
 // open lines (three or two of a player's stones in a line of four with the rest empty, and
 // stones in the center column). A yardstick for the learned agents' scores, which no network
 // enters. The pruning was checked against plain minimax (same values and moves).
-//   build/bench/connect4_reference DEPTH SEAT [GAMES [RANDOM_OPENING [expert|minimal
+//   build/research/connect4/connect4_reference DEPTH SEAT [GAMES [RANDOM_OPENING [expert|minimal
 //   [flat|threats]]]]
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/connect4_positions.h"
+#include "research/connect4/connect4_positions.h"
 #include "games/connect4.h"
 
 namespace muzero {

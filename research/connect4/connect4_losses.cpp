@@ -14,7 +14,7 @@
 // the opponent is the least expert issue 4 allows (wins, blocks, else a random column; as
 // muzero-general's) instead of Connect4's own, which also avoids handing over a win and prefers
 // the center.
-//   build/bench/connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING [SIMULATIONS
+//   build/research/connect4/connect4_losses CHECKPOINT SEAT [GAMES [RANDOM_OPENING [SIMULATIONS
 //   [guarded|minimal]]]]
 #include <torch/torch.h>
 
@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/connect4_agent.h"
-#include "bench/connect4_positions.h"
+#include "research/connect4/connect4_agent.h"
+#include "research/connect4/connect4_positions.h"
 #include "games/connect4.h"
 #include "models/math_threads.h"
 #include "models/torch_evaluator.h"

@@ -10,8 +10,8 @@
 //   one_hot: the action, one-hot, joins a 64-wide hidden state (MuZero's dynamics input);
 //   per_action: the hidden state sits in the action's block of a 7 x 64 input;
 //   with _scaled, that hidden state is min-max scaled first, as MuZero's are.
-//   build/bench/connect4_rules CONFIG STEPS [--set key=value ...]
-//   build/bench/connect4_rules --mlp per_column|one_hot[_scaled]|per_action[_scaled] STEPS
+//   build/research/connect4/connect4_rules CONFIG STEPS [--set key=value ...]
+//   build/research/connect4/connect4_rules --mlp per_column|one_hot[_scaled]|per_action[_scaled] STEPS
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/connect4_positions.h"
+#include "research/connect4/connect4_positions.h"
 #include "games/connect4.h"
 #include "games/registry.h"
 #include "models/math_threads.h"
