@@ -16,8 +16,9 @@ results=${RESULTS:-results/bench}
 mkdir -p "$results"
 # Two-player games: test against a random player (20 games per test) for a learning curve;
 # the final evaluation below also plays the expert.
+case "$game" in tictactoe | connect4*) two_player=1 ;; *) two_player=0 ;; esac
 test_settings=()
-[ "$game" != cartpole ] && test_settings=(--set test.opponent=random --set test.episodes=20)
+[ "$two_player" = 1 ] && test_settings=(--set test.opponent=random --set test.episodes=20)
 # CartPole: keep a checkpoint every 500 steps, to find when 100 episodes first average >= 475.
 [ "$game" = cartpole ] && test_settings=(--set output.keep_checkpoint_every=500)
 "$muzero" train --config "configs/$game.yaml" --set output.results_dir="$results" \
@@ -51,6 +52,13 @@ if [ "$game" = cartpole ]; then
       !found && $3 + 0 >= t { printf "test reward >= %s after %.1f s (step %s)\n", t, $2, $1; found = 1 }
       END { if (!found) printf "test reward >= %s: not reached\n", t }'
   done
+elif [ "$two_player" = 0 ]; then
+  # Other one-player games: the first test reward at or above a share of the best one seen.
+  metric 1.Total_reward/1.Total_reward | awk '
+    { step[NR] = $1; t[NR] = $2; r[NR] = $3; if ($3 > best) best = $3 }
+    END { printf "best test reward %.4f", best
+          for (i = 1; i <= NR; i++) if (r[i] >= best) { printf ", first after %.1f s (step %s)", t[i], step[i]; break }
+          print "" }'
 else
   # Test games are against a random player here (see the train command above): the share of
   # them MuZero wins, from seat 0.
@@ -86,6 +94,12 @@ if [ "$game" = cartpole ]; then
     "$run/evaluations.txt"
   echo "final checkpoint:"
   "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100
+elif [ "$two_player" = 0 ]; then
+  # 100 episodes, beside the game's expert on the same ones where it has one.
+  baseline=()
+  "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 1 --baseline expert > /dev/null 2>&1 &&
+    baseline=(--baseline expert)
+  "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 100 "${baseline[@]}"
 else
   for opponent in random expert; do
     for seat in 0 1; do

@@ -6,6 +6,8 @@
 
 #include "games/cartpole.h"
 #include "games/connect4.h"
+#include "games/gridworld.h"
+#include "games/simple_grid.h"
 #include "games/tictactoe.h"
 
 namespace muzero {
@@ -17,6 +19,8 @@ struct Registry {
       {"cartpole", [] { return std::make_unique<CartPole>(); }},
       {"connect4", [] { return std::make_unique<Connect4>(); }},
       {"connect4_threats", [] { return std::make_unique<Connect4>(/*threat_planes=*/true); }},
+      {"gridworld", [] { return std::make_unique<Gridworld>(); }},
+      {"simple_grid", [] { return std::make_unique<SimpleGrid>(); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
   };
   std::map<std::string, GameSpec> specs;  // asked of a game on first use

@@ -367,6 +367,17 @@ check "every-line counts add up" awk -F'[:,}]' '{ exit !($2 > 0 && $2 == $4 + $6
 "$muzero" evaluate --checkpoint "$shipped/cartpole.pt" --opponent every-line > /dev/null 2>&1
 check "every-line refuses a one-player game" [ $? -eq 2 ]
 
+# 8b. A zoo game trains from its own config (simple_grid, 1000 steps: a few seconds) and is
+# evaluated beside its expert; --baseline needs a one-player game with an expert.
+"$muzero" train --config "$(dirname "$config")/simple_grid.yaml" --set training.training_steps=1000 \
+  --set output.results_dir="$work/zoo" > "$work/zoo.log" 2>&1
+check "simple_grid trains from its config" [ $? -eq 0 ]
+"$muzero" evaluate --checkpoint "$(run_dir_of "$work/zoo" simple_grid)/checkpoint.pt" --games 20 \
+  --baseline expert > "$work/zoo_eval.txt" 2>&1
+check "simple_grid evaluates beside its expert" grep -q "MuZero did as well in [0-9]* of 20" "$work/zoo_eval.txt"
+"$muzero" evaluate --checkpoint "$shipped/cartpole.pt" --games 1 --baseline expert > /dev/null 2>&1
+check "--baseline refuses a game without an expert" [ $? -eq 2 ]
+
 # 9. The shipped Connect4 checkpoint loads and plays.
 "$muzero" evaluate --checkpoint "$(dirname "$config")/../models/pretrained/connect4.pt" \
   --opponent random --games 2 --json > "$work/connect4.json" 2>&1

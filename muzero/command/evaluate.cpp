@@ -6,6 +6,8 @@
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -35,7 +37,40 @@ struct EvaluateOptions {
   bool average_symmetries = false;
   std::string inference;             // empty: the checkpoint's self_play.inference
   std::int64_t max_lines = 1000000;  // --opponent every-line
+  std::string baseline;              // one-player games: "expert" plays the same episodes too
 };
+
+// --baseline expert: the game's expert plays the episodes MuZero played (the same seeds), and
+// the report says how often MuZero did at least as well; where the expert is optimal
+// (gridworld's shortest way), that is how often MuZero's return was the best possible.
+std::string baseline_report(const std::function<std::unique_ptr<Game>()>& make,
+                            std::span<const std::uint64_t> seeds,
+                            std::span<const EpisodeResult> muzero, int max_moves, bool json) {
+  double total = 0;
+  int matched = 0;
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    const std::unique_ptr<Game> game = make();
+    game->reset(seeds[i]);
+    double reward = 0;
+    for (int move = 0; move < max_moves && !game->is_terminal(); ++move) {
+      reward += game->step(*game->expert_action()).reward;
+    }
+    total += reward;
+    if (muzero[i].total_reward >= reward - 1e-6) ++matched;
+  }
+  const double mean = total / static_cast<double>(seeds.size());
+  char text[160];
+  if (json) {
+    std::snprintf(text, sizeof text, "\"expert_mean_reward\":%.6g,\"at_least_expert\":%d", mean,
+                  matched);
+  } else {
+    std::snprintf(
+        text, sizeof text,
+        "expert  %.4f mean reward on the same episodes; MuZero did as well in %d of %zu\n", mean,
+        matched, seeds.size());
+  }
+  return text;
+}
 
 // --opponent every-line: the counts over every line of replies, and a lost game's moves.
 int report_every_line(const EveryLineResult& result, const EvaluateOptions& options,
@@ -83,6 +118,14 @@ int run(const EvaluateOptions& options) {
       return kExitBadConfig;
     }
   }
+  if (!options.baseline.empty()) {
+    probe->reset(0);
+    if (probe->num_players() != 1 || !probe->expert_action()) {
+      std::cerr << "muzero: --baseline expert needs a one-player game with an expert; "
+                << config.game_name << " is not one\n";
+      return kExitBadConfig;
+    }
+  }
   if (options.average_symmetries && probe->symmetries().empty()) {
     std::cerr << "muzero: --average-symmetries: " << config.game_name << " has no symmetries\n";
     return kExitBadConfig;
@@ -117,12 +160,19 @@ int run(const EvaluateOptions& options) {
   const std::vector<EpisodeResult> episodes =
       play_episodes([&] { return make_game(config.game_name); }, seeds, evaluator, settings, rng);
   const EvaluationSummary summary = summarize(episodes, options.muzero_player);
+  const std::string baseline =
+      options.baseline.empty()
+          ? ""
+          : baseline_report([&] { return make_game(config.game_name); }, seeds, episodes,
+                            config.self_play.max_moves, options.json);
   if (options.json) {
-    std::cout << to_json(summary) << "\n";
+    std::string line = to_json(summary);
+    if (!baseline.empty()) line.insert(line.size() - 1, "," + baseline);
+    std::cout << line << "\n";
   } else {
     std::cout << config.game_name << ": MuZero (seat " << options.muzero_player << ") vs "
               << options.opponent << "\n"
-              << to_text(summary);
+              << to_text(summary) << baseline;
   }
   return kExitOk;
 }
@@ -147,6 +197,11 @@ CommandRunner add_evaluate_command(CLI::App& app) {
       ->add_option("--max-lines", options->max_lines,
                    "--opponent every-line: give up beyond this many lines (default 1000000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  evaluate
+      ->add_option("--baseline", options->baseline,
+                   "One-player games with an expert: it plays the same episodes, and the report "
+                   "says in how many MuZero did as well")
+      ->check(CLI::IsMember({"expert"}));
   evaluate->add_option("--games", options->games, "Number of games")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
