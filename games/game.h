@@ -1,6 +1,8 @@
 #pragma once
 // The environment interface the rest of the system sees, in the spirit of OpenSpiel's Game/State:
 // one object is one game in progress. Rewards are given to the player who made the move.
+// Header-only, so that a game plugin (games/plugin_api.h) needs nothing from the core's
+// binaries: keep it so.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -70,7 +72,16 @@ class Game {
   // now (for the player not to move: where it threatens to win, the cells a minimal expert
   // blocks). By default only for the player to move, found by trying each move; empty for the
   // other, and in one-player games.
-  virtual std::vector<Action> winning_moves(int player) const;
+  virtual std::vector<Action> winning_moves(int player) const {
+    std::vector<Action> wins;
+    if (is_terminal() || num_players() != 2 || player != to_play()) return wins;
+    for (Action action : legal_actions()) {
+      const std::unique_ptr<Game> next = clone();
+      const StepResult step = next->step(action);
+      if (step.done && step.reward > 0) wins.push_back(action);
+    }
+    return wins;
+  }
   // Every symmetry of the game other than the identity; none by default.
   virtual std::vector<Symmetry> symmetries() const { return {}; }
 

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
 #include <sstream>
 
+#include "games/plugin_loader.h"
 #include "games/registry.h"
 #include "models/native/backends.h"
 #include "self_play/episode.h"
@@ -197,9 +199,40 @@ std::vector<TemperatureStep> parse_schedule(const YAML::Node& n) {
 const std::vector<Field>& fields() {
   constexpr long kMaxInt = std::numeric_limits<int>::max();
   static const std::vector<Field> all = {
-      choice(
-          "game", "name", [](Config& c) -> std::string& { return c.game_name; },
-          registered_game_names()),
+      // Checked against the registry as it is when the value is read: after game.plugin has
+      // loaded (parse_config reads it first), its games count too.
+      {"game", "name",
+       [](Config& c, const YAML::Node& n) {
+         const std::string v = as<std::string>(n, "a string");
+         if (make_game(v) == nullptr) {
+           std::string list;
+           for (const auto& name : registered_game_names()) {
+             list += (list.empty() ? "" : ", ") + name;
+           }
+           throw BadValue{"must be one of " + list +
+                          " (or a game that game.plugin registers), got '" + v + "'"};
+         }
+         c.game_name = v;
+       },
+       [](const Config& c) { return YAML::Node(c.game_name); }},
+      {"game", "plugin",
+       [](Config& c, const YAML::Node& n) {
+         const std::string v = as<std::string>(n, "a string");
+         if (v.empty()) {
+           c.game_plugin.clear();
+           return;
+         }
+         // Absolute, so that the processes started in the run directory, the checkpoint and
+         // --resume find it again.
+         const std::string path = std::filesystem::absolute(v).lexically_normal().string();
+         try {
+           load_game_plugin(path);
+         } catch (const PluginError& error) {
+           throw BadValue{error.what()};
+         }
+         c.game_plugin = path;
+       },
+       [](const Config& c) { return YAML::Node(c.game_plugin); }},
       integer(
           "game", "seed", [](Config& c) -> std::uint64_t& { return c.seed; }, 0,
           std::numeric_limits<long>::max()),
@@ -509,6 +542,28 @@ Config parse_config(const std::string& text, const std::string& path,
   }
   if (!root.IsMap()) {
     throw ConfigError(path + ": expected sections (game:, network:, ...) at the top level");
+  }
+  // game.plugin first, from the file and then from --set, so that game.name may name one of
+  // its games wherever the keys stand.
+  const YAML::Node game_section = static_cast<const YAML::Node&>(root)["game"];
+  if (const Field* plugin = find_field("game", "plugin");
+      game_section.IsDefined() && game_section.IsMap()) {
+    for (const auto& entry : game_section) {
+      if (entry.first.Scalar() == "plugin") {
+        apply(config, *plugin, entry.second, at(path, entry.first.Mark()));
+      }
+    }
+    for (const std::string& override_text : overrides) {
+      if (override_text.rfind("game.plugin=", 0) == 0) {
+        YAML::Node value;
+        try {
+          value = YAML::Load(override_text.substr(12));
+        } catch (const YAML::Exception&) {
+          continue;  // reported with the other overrides below
+        }
+        apply(config, *plugin, value, "--set " + override_text);
+      }
+    }
   }
   for (const auto& section : root) {
     const std::string section_name = section.first.Scalar();

@@ -20,6 +20,7 @@ struct Config {
 
   // game:
   std::string game_name = "cartpole";
+  std::string game_plugin;  // absolute path of a game plugin (games/plugin_api.h), or empty
   std::uint64_t seed = 0;
   int stacked_observations = 0;
 

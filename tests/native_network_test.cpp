@@ -105,12 +105,12 @@ TEST(Parameters, LibTorchRoundTripAndRefusal) {
   }
 }
 
-// |a - b| within 1e-5, relative to the size of the numbers beyond 1.
+// |a - b| within `tolerance` (1e-5), relative to the size of the numbers beyond 1.
 void expect_close(std::span<const float> native, std::span<const float> reference,
-                  const std::string& what) {
+                  const std::string& what, float tolerance = 1e-5f) {
   ASSERT_EQ(native.size(), reference.size()) << what;
   for (std::size_t i = 0; i < native.size(); ++i) {
-    EXPECT_NEAR(native[i], reference[i], 1e-5 * std::max(1.0f, std::abs(reference[i])))
+    EXPECT_NEAR(native[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i])))
         << what << " " << i;
   }
 }
@@ -119,7 +119,7 @@ void expect_close(std::span<const float> native, std::span<const float> referenc
 // reused, a slot its own parent's) on both evaluators and compares every output.
 void expect_same_outputs(NetworkEvaluator& native, NetworkEvaluator& reference,
                          const std::vector<float>& observations, int batch, int actions,
-                         std::uint64_t seed) {
+                         std::uint64_t seed, float tolerance = 1e-5f) {
   std::mt19937 rng(seed);
   native.reserve_states(4 * batch);
   reference.reserve_states(4 * batch);
@@ -128,8 +128,8 @@ void expect_same_outputs(NetworkEvaluator& native, NetworkEvaluator& reference,
   InferenceOutputs n, r;
   native.initial_inference(observations, slots, n);
   reference.initial_inference(observations, slots, r);
-  expect_close(n.values, r.values, "initial values");
-  expect_close(n.policy_logits, r.policy_logits, "initial policy");
+  expect_close(n.values, r.values, "initial values", tolerance);
+  expect_close(n.policy_logits, r.policy_logits, "initial policy", tolerance);
   for (int depth = 0; depth < 5; ++depth) {
     std::vector<int> parents = slots, children(batch);
     std::vector<Action> moves(batch);
@@ -145,9 +145,9 @@ void expect_same_outputs(NetworkEvaluator& native, NetworkEvaluator& reference,
     native.recurrent_inference(parents, moves, children, n);
     reference.recurrent_inference(parents, moves, children, r);
     const std::string at = "depth " + std::to_string(depth) + " ";
-    expect_close(n.values, r.values, at + "values");
-    expect_close(n.rewards, r.rewards, at + "rewards");
-    expect_close(n.policy_logits, r.policy_logits, at + "policy");
+    expect_close(n.values, r.values, at + "values", tolerance);
+    expect_close(n.rewards, r.rewards, at + "rewards", tolerance);
+    expect_close(n.policy_logits, r.policy_logits, at + "policy", tolerance);
     slots = children;
   }
 }
@@ -214,7 +214,12 @@ TEST(NativeEvaluator, AgreesWithLibTorchOnRandomResidualNetworks) {
                                  observations.data_ptr<float>() + observations.numel());
     SCOPED_TRACE("residual seed " + std::to_string(seed) + ", " + std::to_string(p.channels) +
                  " channels");
-    expect_same_outputs(*native, reference, obs, batch, actions, seed);
+    // 40 channels sum 360 products a convolution, twice a block, with weights doubled: float
+    // rounding alone then moves a decoded value by up to 1.6e-5 between two summation orders
+    // (LibTorch's oneDNN on an AMD EPYC against the native tiles, 2026-12-07), so that case
+    // gets 3e-5.
+    expect_same_outputs(*native, reference, obs, batch, actions, seed,
+                        p.channels > 32 ? 3e-5f : 1e-5f);
   }
 }
 
