@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "games/plugin_loader.h"
+#include "games/python_game.h"
 #include "games/registry.h"
 #include "models/native/backends.h"
 #include "self_play/episode.h"
@@ -61,6 +62,15 @@ std::string number(double x) {
   std::ostringstream out;
   out << x;
   return out.str();
+}
+
+// "FILE.py:Class" with FILE made absolute (from the working directory), as runs store it.
+std::string absolute_python_spec(const std::string& spec) {
+  if (spec.empty()) return spec;
+  const auto colon = spec.rfind(':');
+  if (colon == std::string::npos) throw BadValue{"expected FILE.py:ClassName, got '" + spec + "'"};
+  return std::filesystem::absolute(spec.substr(0, colon)).lexically_normal().string() +
+         spec.substr(colon);
 }
 
 // Each helper takes `ref`, a function from Config& to the member it sets.
@@ -199,21 +209,10 @@ std::vector<TemperatureStep> parse_schedule(const YAML::Node& n) {
 const std::vector<Field>& fields() {
   constexpr long kMaxInt = std::numeric_limits<int>::max();
   static const std::vector<Field> all = {
-      // Checked against the registry as it is when the value is read: after game.plugin has
-      // loaded (parse_config reads it first), its games count too.
+      // Checked against the registry once every key is read (parse_config): game.plugin and
+      // game.python may register it, and --set may replace it.
       {"game", "name",
-       [](Config& c, const YAML::Node& n) {
-         const std::string v = as<std::string>(n, "a string");
-         if (make_game(v) == nullptr) {
-           std::string list;
-           for (const auto& name : registered_game_names()) {
-             list += (list.empty() ? "" : ", ") + name;
-           }
-           throw BadValue{"must be one of " + list +
-                          " (or a game that game.plugin registers), got '" + v + "'"};
-         }
-         c.game_name = v;
-       },
+       [](Config& c, const YAML::Node& n) { c.game_name = as<std::string>(n, "a string"); },
        [](const Config& c) { return YAML::Node(c.game_name); }},
       {"game", "plugin",
        [](Config& c, const YAML::Node& n) {
@@ -233,6 +232,12 @@ const std::vector<Field>& fields() {
          c.game_plugin = path;
        },
        [](const Config& c) { return YAML::Node(c.game_plugin); }},
+      // Registered under game.name by parse_config before the other keys are read.
+      {"game", "python",
+       [](Config& c, const YAML::Node& n) {
+         c.game_python = absolute_python_spec(as<std::string>(n, "a string"));
+       },
+       [](const Config& c) { return YAML::Node(c.game_python); }},
       integer(
           "game", "seed", [](Config& c) -> std::uint64_t& { return c.seed; }, 0,
           std::numeric_limits<long>::max()),
@@ -546,11 +551,20 @@ Config parse_config(const std::string& text, const std::string& path,
   // game.plugin first, from the file and then from --set, so that game.name may name one of
   // its games wherever the keys stand.
   const YAML::Node game_section = static_cast<const YAML::Node&>(root)["game"];
+  std::string python_spec, python_name = config.game_name, python_where;
+  std::string name_where = path;  // where game.name was set, for the message if it is unknown
   if (const Field* plugin = find_field("game", "plugin");
       game_section.IsDefined() && game_section.IsMap()) {
     for (const auto& entry : game_section) {
       if (entry.first.Scalar() == "plugin") {
         apply(config, *plugin, entry.second, at(path, entry.first.Mark()));
+      }
+      if (entry.first.Scalar() == "python" && entry.second.IsScalar()) {
+        python_spec = entry.second.Scalar();
+        python_where = at(path, entry.first.Mark());
+      }
+      if (entry.first.Scalar() == "name" && entry.second.IsScalar()) {
+        python_name = entry.second.Scalar();
       }
     }
     for (const std::string& override_text : overrides) {
@@ -563,6 +577,21 @@ Config parse_config(const std::string& text, const std::string& path,
         }
         apply(config, *plugin, value, "--set " + override_text);
       }
+      if (override_text.rfind("game.python=", 0) == 0) {
+        python_spec = override_text.substr(12);
+        python_where = "--set " + override_text;
+      }
+      if (override_text.rfind("game.name=", 0) == 0) python_name = override_text.substr(10);
+    }
+  }
+  // game.python: the class is registered under game.name, which is then checked as any name.
+  if (!python_spec.empty()) {
+    try {
+      register_python_game(python_name, absolute_python_spec(python_spec));
+    } catch (const BadValue& bad) {
+      throw ConfigError(python_where + ": game.python: " + bad.message);
+    } catch (const std::runtime_error& error) {
+      throw ConfigError(python_where + ": game.python: " + error.what());
     }
   }
   for (const auto& section : root) {
@@ -578,6 +607,7 @@ Config parse_config(const std::string& text, const std::string& path,
       if (field == nullptr)
         throw ConfigError(where + ": " + unknown_key_message(section_name, key));
       apply(config, *field, entry.second, where);
+      if (section_name == "game" && key == "name") name_where = where;
     }
   }
   for (const std::string& override_text : overrides) {
@@ -598,6 +628,14 @@ Config parse_config(const std::string& text, const std::string& path,
     const Field* field = find_field(section_name, key);
     if (field == nullptr) throw ConfigError(where + ": " + unknown_key_message(section_name, key));
     apply(config, *field, value, where);
+    if (section_name == "game" && key == "name") name_where = where;
+  }
+  if (make_game(config.game_name) == nullptr) {
+    std::string list;
+    for (const auto& name : registered_game_names()) list += (list.empty() ? "" : ", ") + name;
+    throw ConfigError(name_where + ": game.name: must be one of " + list +
+                      " (or a game that game.plugin or game.python registers), got '" +
+                      config.game_name + "'");
   }
   if (config.opponent != "self" && game_spec(config.game_name).num_players != 2) {
     throw ConfigError(path + ": test.opponent: '" + config.opponent +

@@ -21,6 +21,7 @@ struct Config {
   // game:
   std::string game_name = "cartpole";
   std::string game_plugin;  // absolute path of a game plugin (games/plugin_api.h), or empty
+  std::string game_python;  // "FILE.py:Class" (FILE absolute) of a game in Python, or empty
   std::uint64_t seed = 0;
   int stacked_observations = 0;
 

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="g++ make cmake ccache pkg-config libtorch-dev libopenblas0-pthread libyaml-cpp-dev \
-libspdlog-dev libgtest-dev libcli11-dev libboost-dev libssl-dev procps"
+libspdlog-dev libgtest-dev libcli11-dev libboost-dev libssl-dev python3-dev pybind11-dev procps"
 
 missing=""
 for p in $packages; do
@@ -28,6 +28,6 @@ cmake --build build -j"$(nproc)"
 # CI also compiles the on-demand benchmarks (bench/) and research diagnostics (research/), so
 # that they keep building.
 if [ "${CI:-}" = "true" ]; then
-  cmake --build build -j"$(nproc)" --target tictactoe_probe search_throughput trainer_step weights_size \
+  cmake --build build -j"$(nproc)" --target tictactoe_probe search_throughput trainer_step weights_size game_step_cost \
     connect4_probe connect4_rules connect4_losses connect4_reference
 fi

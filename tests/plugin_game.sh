@@ -8,7 +8,7 @@
 set -u
 muzero="$1"
 build="$2"
-source="$3"
+source=$(cd "$3" && pwd)
 work=$(mktemp -d)
 trap 'pkill -KILL -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
 failures=0

@@ -1,0 +1,40 @@
+// The cost of one real move of a game as self-play makes it (legal moves, observation, step),
+// whatever the game is built as: built in, a plugin (game.plugin) or Python (game.python).
+//   build/bench/game_step_cost CONFIG [MOVES [key=value ...]]
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "games/registry.h"
+#include "muzero/config.h"
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s CONFIG [MOVES [key=value ...]]\n", argv[0]);
+    return 2;
+  }
+  const long moves = argc > 2 ? std::stol(argv[2]) : 100000;
+  std::vector<std::string> overrides(argv + std::min(argc, 3), argv + argc);
+  const muzero::Config config = muzero::load_config(argv[1], overrides);
+  auto game = muzero::make_game(config.game_name);
+  std::mt19937_64 rng(1);
+  std::uint64_t seed = 0;
+  game->reset(seed++);
+  double checksum = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (long i = 0; i < moves; ++i) {
+    const std::vector<muzero::Action> legal = game->legal_actions();
+    checksum += game->observation()[0];
+    const muzero::StepResult step =
+        game->step(legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(rng)]);
+    checksum += step.reward;
+    if (step.done) game->reset(seed++);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%s: %.2f us a move (legal moves, observation, step; %ld moves; checksum %.0f)\n",
+              config.game_name.c_str(), 1e6 * seconds / moves, moves, checksum);
+  return 0;
+}
