@@ -9,6 +9,7 @@
 #include "games/gridworld.h"
 #include "games/simple_grid.h"
 #include "games/tictactoe.h"
+#include "games/twentyone.h"
 
 namespace muzero {
 namespace {
@@ -22,6 +23,7 @@ struct Registry {
       {"gridworld", [] { return std::make_unique<Gridworld>(); }},
       {"simple_grid", [] { return std::make_unique<SimpleGrid>(); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
+      {"twentyone", [] { return std::make_unique<TwentyOne>(); }},
   };
   std::map<std::string, GameSpec> specs;  // asked of a game on first use
 };
