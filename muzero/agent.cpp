@@ -27,6 +27,16 @@ std::unique_ptr<NetworkEvaluator> make_agent_evaluator(Agent& agent, const std::
   return evaluator;
 }
 
+std::unique_ptr<NetworkEvaluator> agent_evaluator_or_explain(Agent& agent,
+                                                             const std::string& inference) {
+  try {
+    return make_agent_evaluator(agent, inference);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "muzero: --inference " << inference << ": " << error.what() << "\n";
+    return nullptr;
+  }
+}
+
 std::optional<Agent> load_agent_or_explain(const std::string& checkpoint_path) {
   try {
     return load_agent(checkpoint_path);

@@ -23,6 +23,11 @@ struct Agent {
 std::unique_ptr<NetworkEvaluator> make_agent_evaluator(Agent& agent,
                                                        const std::string& inference = "");
 
+// The same for commands with an --inference option: prints "muzero: --inference NAME: REASON"
+// and returns nullptr when that backend cannot run the agent's network.
+std::unique_ptr<NetworkEvaluator> agent_evaluator_or_explain(Agent& agent,
+                                                             const std::string& inference);
+
 // Throws CheckpointError or ConfigError with the reason when the checkpoint cannot be used.
 Agent load_agent(const std::string& checkpoint_path);
 // The same for commands: prints "muzero: REASON" to stderr and returns nullopt on failure.

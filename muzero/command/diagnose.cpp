@@ -139,13 +139,9 @@ int run(const DiagnoseOptions& options) {
   std::optional<Agent> loaded = load_agent_or_explain(options.checkpoint);
   if (!loaded) return kExitBadConfig;
   Agent& agent = *loaded;
-  std::unique_ptr<NetworkEvaluator> evaluator;
-  try {
-    evaluator = make_agent_evaluator(agent, options.inference);
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "muzero: --inference " << options.inference << ": " << error.what() << "\n";
-    return kExitBadConfig;
-  }
+  const std::unique_ptr<NetworkEvaluator> evaluator =
+      agent_evaluator_or_explain(agent, options.inference);
+  if (!evaluator) return kExitBadConfig;
   DiagnoseSettings settings;
   settings.search = agent.config.self_play.search;
   if (options.simulations > 0) settings.search.num_simulations = options.simulations;

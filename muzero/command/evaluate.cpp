@@ -131,13 +131,9 @@ int run(const EvaluateOptions& options) {
     return kExitBadConfig;
   }
   torch::manual_seed(options.seed);
-  std::unique_ptr<NetworkEvaluator> network_evaluator;
-  try {
-    network_evaluator = make_agent_evaluator(agent, options.inference);
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "muzero: --inference " << options.inference << ": " << error.what() << "\n";
-    return kExitBadConfig;
-  }
+  const std::unique_ptr<NetworkEvaluator> network_evaluator =
+      agent_evaluator_or_explain(agent, options.inference);
+  if (!network_evaluator) return kExitBadConfig;
   // With no symmetries this passes every call through.
   SymmetryAveragingEvaluator evaluator(*network_evaluator, options.average_symmetries
                                                                ? probe->symmetries()
