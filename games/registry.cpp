@@ -6,6 +6,7 @@
 
 #include "games/cartpole.h"
 #include "games/connect4.h"
+#include "games/gomoku.h"
 #include "games/gridworld.h"
 #include "games/simple_grid.h"
 #include "games/tictactoe.h"
@@ -20,6 +21,7 @@ struct Registry {
       {"cartpole", [] { return std::make_unique<CartPole>(); }},
       {"connect4", [] { return std::make_unique<Connect4>(); }},
       {"connect4_threats", [] { return std::make_unique<Connect4>(/*threat_planes=*/true); }},
+      {"gomoku", [] { return std::make_unique<Gomoku>(); }},
       {"gridworld", [] { return std::make_unique<Gridworld>(); }},
       {"simple_grid", [] { return std::make_unique<SimpleGrid>(); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
