@@ -16,7 +16,7 @@ results=${RESULTS:-results/bench}
 mkdir -p "$results"
 # Two-player games: test against a random player (20 games per test) for a learning curve;
 # the final evaluation below also plays the expert.
-case "$game" in tictactoe | connect4*) two_player=1 ;; *) two_player=0 ;; esac
+case "$game" in tictactoe | connect4* | gomoku) two_player=1 ;; *) two_player=0 ;; esac
 test_settings=()
 [ "$two_player" = 1 ] && test_settings=(--set test.opponent=random --set test.episodes=20)
 # CartPole: keep a checkpoint every 500 steps, to find when 100 episodes first average >= 475.
