@@ -15,6 +15,7 @@
 #include "games/registry.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
+#include "muzero/command/inference_option.h"
 #include "muzero/config.h"
 #include "self_play/analysis.h"
 
@@ -60,10 +61,7 @@ CommandRunner add_analyze_command(CLI::App& app) {
       ->add_option("--simulations", options->simulations,
                    "Search simulations per position (default: the checkpoint's num_simulations)")
       ->check(CLI::Range(1, 1000000));
-  analyze
-      ->add_option("--inference", options->inference,
-                   "Inference backend (default: the checkpoint's self_play.inference)")
-      ->check(CLI::IsMember({"auto", "native", "torch"}));
+  add_inference_option(*analyze, options->inference);
   return [analyze, options]() -> int { return analyze->parsed() ? run(*options) : -1; };
 }
 

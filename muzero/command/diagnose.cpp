@@ -20,6 +20,7 @@
 #include "games/registry.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
+#include "muzero/command/inference_option.h"
 #include "muzero/config.h"
 #include "self_play/diagnosis.h"
 
@@ -215,10 +216,7 @@ CommandRunner add_diagnose_command(CLI::App& app) {
       ->add_option("--max-moves", options->max_moves,
                    "Cut the episode off after this many moves (default: the checkpoint's)")
       ->check(CLI::Range(1, 1000000));
-  diagnose
-      ->add_option("--inference", options->inference,
-                   "Inference backend (default: the checkpoint's self_play.inference)")
-      ->check(CLI::IsMember({"auto", "native", "torch"}));
+  add_inference_option(*diagnose, options->inference);
   return [diagnose, options]() -> int { return diagnose->parsed() ? run(*options) : -1; };
 }
 

@@ -14,6 +14,7 @@
 #include "games/registry.h"
 #include "muzero/agent.h"
 #include "muzero/command/commands.h"
+#include "muzero/command/inference_option.h"
 #include "muzero/command/opponent_option.h"
 #include "muzero/config.h"
 #include "self_play/evaluation.h"
@@ -228,10 +229,7 @@ CommandRunner add_evaluate_command(CLI::App& app) {
   evaluate->add_flag("--average-symmetries", options->average_symmetries,
                      "Average the network's policy and value at each root over the game's "
                      "symmetries (the board and its mirror images)");
-  evaluate
-      ->add_option("--inference", options->inference,
-                   "Inference backend (default: the checkpoint's self_play.inference)")
-      ->check(CLI::IsMember({"auto", "native", "torch"}));
+  add_inference_option(*evaluate, options->inference);
   evaluate->add_flag("--json", options->json, "Print one JSON object instead of text");
   evaluate->add_option("--seed", options->seed, "Seeds the games and the random opponent")
       ->capture_default_str();
