@@ -15,6 +15,7 @@
 #include "games/python_game.h"
 #include "games/registry.h"
 #include "models/native/backends.h"
+#include "muzero/file_digest.h"
 #include "self_play/episode.h"
 
 namespace muzero {
@@ -71,6 +72,40 @@ std::string absolute_python_spec(const std::string& spec) {
   if (colon == std::string::npos) throw BadValue{"expected FILE.py:ClassName, got '" + spec + "'"};
   return std::filesystem::absolute(spec.substr(0, colon)).lexically_normal().string() +
          spec.substr(colon);
+}
+
+// A SHA-256 in hex, or empty.
+std::string sha256_hex(const YAML::Node& n) {
+  const std::string v = as<std::string>(n, "a string");
+  const bool hex = std::all_of(v.begin(), v.end(), [](char ch) {
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+  });
+  if (!v.empty() && (v.size() != 64 || !hex)) {
+    throw BadValue{"expected 64 lower-case hex digits (a SHA-256) or nothing, got '" + v + "'"};
+  }
+  return v;
+}
+
+// Records the SHA-256 of `file` (game.plugin's or game.python's) in `recorded` when that is
+// empty; otherwise the file must still have it, so that a run, its checkpoints and its remote
+// workers never mix builds of a game without being told.
+void record_or_check_digest(const std::string& file, std::string& recorded, const std::string& key,
+                            const std::string& where) {
+  std::string actual;
+  try {
+    actual = file_sha256(file);
+  } catch (const std::runtime_error& error) {
+    throw ConfigError(where + ": game." + key + ": " + error.what());
+  }
+  if (recorded.empty()) {
+    recorded = actual;
+  } else if (recorded != actual) {
+    throw ConfigError(where + ": game." + key + "_sha256: the run was made with " + file +
+                      " of SHA-256 " + recorded + ", but that file now has SHA-256 " + actual +
+                      " (rebuilt or replaced). Use the file the run was made with, or accept "
+                      "this one by training or resuming with --set game." +
+                      key + "_sha256=" + actual);
+  }
 }
 
 // Each helper takes `ref`, a function from Config& to the member it sets.
@@ -238,6 +273,13 @@ const std::vector<Field>& fields() {
          c.game_python = absolute_python_spec(as<std::string>(n, "a string"));
        },
        [](const Config& c) { return YAML::Node(c.game_python); }},
+      // Filled in from the files when empty, checked against them otherwise (parse_config).
+      {"game", "plugin_sha256",
+       [](Config& c, const YAML::Node& n) { c.game_plugin_sha256 = sha256_hex(n); },
+       [](const Config& c) { return YAML::Node(c.game_plugin_sha256); }},
+      {"game", "python_sha256",
+       [](Config& c, const YAML::Node& n) { c.game_python_sha256 = sha256_hex(n); },
+       [](const Config& c) { return YAML::Node(c.game_python_sha256); }},
       integer(
           "game", "seed", [](Config& c) -> std::uint64_t& { return c.seed; }, 0,
           std::numeric_limits<long>::max()),
@@ -629,6 +671,19 @@ Config parse_config(const std::string& text, const std::string& path,
     if (field == nullptr) throw ConfigError(where + ": " + unknown_key_message(section_name, key));
     apply(config, *field, value, where);
     if (section_name == "game" && key == "name") name_where = where;
+  }
+  if (config.game_plugin.empty() && !config.game_plugin_sha256.empty()) {
+    throw ConfigError(path + ": game.plugin_sha256 is set but game.plugin is not");
+  }
+  if (config.game_python.empty() && !config.game_python_sha256.empty()) {
+    throw ConfigError(path + ": game.python_sha256 is set but game.python is not");
+  }
+  if (!config.game_plugin.empty()) {
+    record_or_check_digest(config.game_plugin, config.game_plugin_sha256, "plugin", path);
+  }
+  if (!config.game_python.empty()) {
+    const std::string file = config.game_python.substr(0, config.game_python.rfind(':'));
+    record_or_check_digest(file, config.game_python_sha256, "python", path);
   }
   if (make_game(config.game_name) == nullptr) {
     std::string list;

@@ -22,6 +22,10 @@ struct Config {
   std::string game_name = "cartpole";
   std::string game_plugin;  // absolute path of a game plugin (games/plugin_api.h), or empty
   std::string game_python;  // "FILE.py:Class" (FILE absolute) of a game in Python, or empty
+  // SHA-256 (hex) of the plugin's and the Python file's bytes: recorded on first use, checked
+  // afterwards (resume, checkpoints, remote workers).
+  std::string game_plugin_sha256;
+  std::string game_python_sha256;
   std::uint64_t seed = 0;
   int stacked_observations = 0;
 

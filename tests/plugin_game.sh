@@ -64,5 +64,25 @@ mv "$plugin" "$work/moved.so"
 check "a checkpoint whose plugin is gone is refused with status 2" [ $? -eq 2 ]
 check "naming the plugin" grep -q "libcatch_game.so: cannot load it" "$work/gone.txt"
 
+# The run and its checkpoints record the plugin's SHA-256: a rebuilt or replaced plugin is
+# refused, naming both digests, until a resume accepts it.
+mv "$work/moved.so" "$plugin"
+digest=$(sha256sum "$plugin" | cut -d' ' -f1)
+check "the run records the plugin's SHA-256" grep -q "plugin_sha256: .*$digest" "$run/config.yaml"
+printf 'rebuilt' >> "$plugin"  # still loads: the loader ignores bytes past the ELF contents
+changed=$(sha256sum "$plugin" | cut -d' ' -f1)
+"$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 1 > "$work/changed.txt" 2>&1
+check "a checkpoint whose plugin changed is refused with status 2" [ $? -eq 2 ]
+check "giving both digests" grep -q "SHA-256 $digest, but that file now has SHA-256 $changed" \
+  "$work/changed.txt"
+"$muzero" train --resume "$run" --set training.training_steps=320 > "$work/resume_refused.log" 2>&1
+check "so is resuming its run" [ $? -eq 2 ]
+"$muzero" train --resume "$run" --set game.plugin_sha256="$changed" \
+  --set training.training_steps=320 > "$work/resume.log" 2>&1
+check "until a resume accepts the new build" grep -q "finished after 320 training steps" "$work/resume.log"
+"$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 2 > "$work/accepted.txt" 2>&1
+check "whose checkpoints then record it" grep -q "MuZero did as well in\|reward" "$work/accepted.txt"
+[ "$failures" -eq 0 ] || { cat "$work/changed.txt" "$work/resume.log" "$work/accepted.txt"; }
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -24,6 +24,8 @@ run=$(find "$work/runs/catch_py" -mindepth 1 -maxdepth 1 -type d | head -n 1)
 check "its resolved config names the class by absolute path" \
   grep -q "python: $example/catch.py:Catch" "$run/config.yaml"
 check "every training step ran" grep -q "finished after 300 training steps" "$work/train.log"
+check "and records the Python file's SHA-256" \
+  grep -q "python_sha256: .*$(sha256sum "$example/catch.py" | cut -d' ' -f1)" "$run/config.yaml"
 [ "$failures" -eq 0 ] || tail -20 "$work/train.log"
 "$muzero" evaluate --checkpoint "$run/checkpoint.pt" --games 20 --baseline expert > "$work/eval.txt" 2>&1
 check "the checkpoint evaluates beside the Python expert" grep -q "MuZero did as well in" "$work/eval.txt"

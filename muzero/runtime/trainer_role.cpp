@@ -86,7 +86,16 @@ int run_trainer_role(const RoleContext& context) {
   const std::string config_yaml = config_to_yaml(config);
   if (std::filesystem::exists(checkpoint)) {
     const CheckpointInfo info = trainer.load_checkpoint(checkpoint.string());
-    const Config saved = parse_config(info.config_yaml, checkpoint.string());
+    // The run's digests of its game files win over the checkpoint's: resuming with --set
+    // game.plugin_sha256=... is how a user accepts a rebuilt plugin.
+    std::vector<std::string> accepted;
+    if (!config.game_plugin_sha256.empty()) {
+      accepted.push_back("game.plugin_sha256=" + config.game_plugin_sha256);
+    }
+    if (!config.game_python_sha256.empty()) {
+      accepted.push_back("game.python_sha256=" + config.game_python_sha256);
+    }
+    const Config saved = parse_config(info.config_yaml, checkpoint.string(), accepted);
     if (saved.game_name != config.game_name) {
       throw CheckpointError(checkpoint.string() + " is for " + saved.game_name + ", not " +
                             config.game_name);
