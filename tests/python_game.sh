@@ -31,7 +31,13 @@ check "and records the Python file's SHA-256" \
 check "the checkpoint evaluates beside the Python expert" grep -q "MuZero did as well in" "$work/eval.txt"
 "$muzero" play --checkpoint "$run/checkpoint.pt" > "$work/play.txt" 2>&1 < /dev/null
 check "and plays, rendered by Python" grep -q "episode over after 4 moves" "$work/play.txt"
-[ "$failures" -eq 0 ] || { cat "$work/eval.txt"; cat "$work/play.txt"; }
+printf 'up\nstay\nstay\nl\nstay\n' |
+  "$muzero" play --checkpoint "$run/checkpoint.pt" --human-plays > "$work/human.txt" 2>&1
+check "a human plays it, in the game's notation" grep -q "episode over after 4 moves, your total reward" \
+  "$work/human.txt"
+check "told what is not a move" grep -q "'up' is not a move" "$work/human.txt"
+check "with MuZero's choice as a hint" grep -q "MuZero would play" "$work/human.txt"
+[ "$failures" -eq 0 ] || { cat "$work/eval.txt" "$work/play.txt" "$work/human.txt"; }
 
 # The Gymnasium adapter on an environment in Gymnasium's style: a corridor of 6 cells, move
 # left or right, reward 1 at the right end, cut off after 20 steps.

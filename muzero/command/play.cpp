@@ -1,5 +1,5 @@
 // muzero play --checkpoint PATH [--opponent human|random|expert|minimal|self|alphabeta:D]
-//             [--human-first]
+//             [--human-first] [--human-plays]
 // Two-player games: play against MuZero in the terminal (or watch it play an opponent).
 // One-player games: watch MuZero's own episode, move by move.
 #include <torch/torch.h>
@@ -27,6 +27,7 @@ struct PlayOptions {
   std::string checkpoint;
   std::string opponent = "human";
   bool human_first = false;
+  bool human_plays = false;  // one-player games: the human moves, MuZero's choice is a hint
   std::uint64_t seed = 0;
 };
 
@@ -37,7 +38,8 @@ std::string legal_list(const Game& game) {
 }
 
 // MuZero's move: one search without noise, the move it chose, and what it saw.
-Action muzero_move(Game& game, BatchedSearch& search, Evaluator& evaluator) {
+Action muzero_move(Game& game, BatchedSearch& search, Evaluator& evaluator,
+                   const char* says = "MuZero plays ") {
   const std::vector<float> observation = game.observation();
   SearchRoot root{observation, game.legal_actions(), game.to_play()};
   std::vector<std::mt19937_64> unused(1);
@@ -48,8 +50,8 @@ Action muzero_move(Game& game, BatchedSearch& search, Evaluator& evaluator) {
   for (Action a : game.legal_actions()) {
     visits << " " << game.action_to_string(a) << ":" << result.visit_counts[a];
   }
-  std::cout << "MuZero plays " << game.action_to_string(action) << "  (root value "
-            << result.root_value << "; visits" << visits.str() << ")\n";
+  std::cout << says << game.action_to_string(action) << "  (root value " << result.root_value
+            << "; visits" << visits.str() << ")\n";
   return action;
 }
 
@@ -89,15 +91,29 @@ int run(const PlayOptions& options) {
   std::mt19937_64 rng(options.seed);
   game->reset(options.seed);
   const bool two_player = game->num_players() == 2;
+  if (two_player && options.human_plays) {
+    std::cerr << "muzero: --human-plays is for one-player games; against MuZero in "
+              << config.game_name << " use --opponent human\n";
+    return kExitBadConfig;
+  }
   const int human_seat = options.human_first ? 0 : 1;
   double muzero_reward = 0, other_reward = 0;
   int moves = 0;
   std::cout << game->render();
   while (!game->is_terminal() && moves < config.self_play.max_moves) {
-    const bool muzero_turn =
-        !two_player || options.opponent == "self" || game->to_play() != human_seat;
+    const bool muzero_turn = !two_player
+                                 ? !options.human_plays
+                                 : options.opponent == "self" || game->to_play() != human_seat;
     Action action;
-    if (muzero_turn) {
+    if (!two_player && options.human_plays) {
+      muzero_move(*game, search, evaluator, "MuZero would play ");
+      const std::optional<Action> chosen = human_move(*game);
+      if (!chosen) {
+        std::cout << "bye\n";
+        return kExitOk;
+      }
+      action = *chosen;
+    } else if (muzero_turn) {
       action = muzero_move(*game, search, evaluator);
     } else if (options.opponent == "human") {
       const std::optional<Action> chosen = human_move(*game);
@@ -125,7 +141,10 @@ int run(const PlayOptions& options) {
     ++moves;
     std::cout << game->render();
   }
-  if (!two_player || options.opponent == "self") {
+  if (!two_player && options.human_plays) {
+    std::cout << "episode over after " << moves << " moves, your total reward " << other_reward
+              << "\n";
+  } else if (!two_player || options.opponent == "self") {
     std::cout << "episode over after " << moves << " moves, total reward " << muzero_reward << "\n";
   } else if (muzero_reward > other_reward) {
     std::cout << "MuZero wins\n";
@@ -150,6 +169,9 @@ CommandRunner add_play_command(CLI::App& app) {
       ->capture_default_str();
   play->add_flag("--human-first", options->human_first,
                  "The other side (human, random, expert, minimal or alpha-beta) moves first");
+  play->add_flag("--human-plays", options->human_plays,
+                 "One-player games: you play the episode (MuZero's choice is shown before each "
+                 "move); without it, you watch MuZero play");
   play->add_option("--seed", options->seed, "Seeds the game and the random opponent")
       ->capture_default_str();
   return [play, options]() -> int { return play->parsed() ? run(*options) : -1; };
