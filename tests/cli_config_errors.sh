@@ -30,6 +30,11 @@ expect 2 "$data/syntax_error.yaml:3: YAML syntax error" train --config "$data/sy
 expect 2 "$data/missing.yaml: cannot open the configuration file" train --config "$data/missing.yaml"
 expect 2 "--set self_play.num_simulations=abc: self_play.num_simulations: expected an integer, got 'abc'" \
   train --config "$data/../../configs/cartpole.yaml" --set self_play.num_simulations=abc
+expect 2 "--set game.plugin_sha256=abc: game.plugin_sha256: expected 64 lower-case hex digits (a SHA-256) or nothing, got 'abc'" \
+  train --config "$data/../../configs/cartpole.yaml" --set game.plugin_sha256=abc
+expect 2 "game.plugin_sha256 is set but game.plugin is not" \
+  train --config "$data/../../configs/cartpole.yaml" \
+  --set game.plugin_sha256=0000000000000000000000000000000000000000000000000000000000000000
 # A network that does not fit the game is refused before the run starts (the output folder
 # and the single step only matter if it were not).
 expect 2 "network.fc_conv_kernel 4 does not fit the 1 x 4 observation of this game" \
