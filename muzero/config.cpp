@@ -448,6 +448,9 @@ const std::vector<Field>& fields() {
       real(
           "training", "value_loss_weight",
           [](Config& c) -> double& { return c.train.value_loss_weight; }, 0.0, 1e6),
+      integer(
+          "training", "target_update_interval",
+          [](Config& c) -> int& { return c.train.target_update_interval; }, 0, kMaxInt),
       real(
           "training", "consistency_loss_weight",
           [](Config& c) -> double& { return c.train.consistency_loss_weight; }, 0.0, 1e6),
@@ -708,6 +711,11 @@ Config parse_config(const std::string& text, const std::string& path,
                       ": self_play.inference: 'native' runs on the CPU only; "
                       "self_play.device is " +
                       config.self_play_device + " (use auto or torch)");
+  }
+  if (config.train.target_update_interval > 0 && !config.replay.targets.use_last_model_value) {
+    throw ConfigError(path +
+                      ": training.target_update_interval: a target network gives the bootstrap "
+                      "values of replay_buffer.use_last_model_value, which is off");
   }
   if (config.reanalyse_fraction > 0 && config.reanalyse_workers == 0) {
     throw ConfigError(path + ": reanalyse.fraction: " + number(config.reanalyse_fraction) +

@@ -332,6 +332,49 @@ TEST(Trainer, BootstrapValuesComeFromTheNetwork) {
   EXPECT_THROW(add_bootstrap_values(*network, batch, torch::kCPU), std::invalid_argument);
 }
 
+// training.target_update_interval 3: bootstrap values come from the weights of steps 0, 3,
+// 6, ...; the trained network moves at every step.
+TEST(Trainer, TargetNetworkHoldsTheWeightsOfItsLastRefresh) {
+  torch::manual_seed(4);
+  TrainParams params;
+  params.target_update_interval = 3;
+  auto network = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  Trainer trainer(network, params, torch::kCPU, make_network(NetworkParams{}, {1, 1, 4}, 2));
+  const torch::Tensor probe = torch::tensor({0.1f, -0.2f, 0.3f, 0.05f}).reshape({1, 4});
+  const auto value = [&](MuZeroNetwork& net) {
+    torch::NoGradGuard no_gradient;
+    net.eval();
+    const float v = net.to_scalar(net.initial_inference(probe).value_logits).item<float>();
+    return v;
+  };
+  const float at_start = value(*network);
+  network->train();
+  EXPECT_FLOAT_EQ(value(trainer.bootstrap_network()), at_start);
+  const Batch batch = make_batch(2, 1, {1.0f, 2.0f});
+  trainer.train_step(batch);
+  trainer.train_step(batch);
+  network->train();
+  EXPECT_NE(value(*network), at_start);
+  network->train();
+  EXPECT_FLOAT_EQ(value(trainer.bootstrap_network()), at_start);  // steps 1 and 2: not yet
+  trainer.train_step(batch);
+  const float at_three = value(*network);
+  network->train();
+  EXPECT_NE(at_three, at_start);
+  EXPECT_FLOAT_EQ(value(trainer.bootstrap_network()), at_three);  // refreshed at step 3
+  trainer.train_step(batch);
+  network->train();
+  EXPECT_FLOAT_EQ(value(trainer.bootstrap_network()), at_three);
+
+  // Without the interval, the bootstraps come from the trained network itself.
+  Trainer plain(make_network(NetworkParams{}, {1, 1, 4}, 2), TrainParams{}, torch::kCPU,
+                make_network(NetworkParams{}, {1, 1, 4}, 2));
+  EXPECT_EQ(&plain.bootstrap_network(), &plain.network());
+  params.target_update_interval = 2;
+  EXPECT_THROW(Trainer(make_network(NetworkParams{}, {1, 1, 4}, 2), params, torch::kCPU),
+               std::invalid_argument);
+}
+
 TEST(Trainer, LearningRateDecaysExponentially) {
   TrainParams params;  // lr 0.02, decay 0.8 every 1000 steps
   params.lr_decay_steps = 2;

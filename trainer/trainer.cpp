@@ -10,10 +10,26 @@
 
 namespace muzero {
 
-Trainer::Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, torch::Device device)
-    : network_(std::move(network)), params_(std::move(params)), device_(device) {
+Trainer::Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, torch::Device device,
+                 std::shared_ptr<MuZeroNetwork> target_network)
+    : network_(std::move(network)),
+      target_network_(std::move(target_network)),
+      params_(std::move(params)),
+      device_(device) {
+  if (params_.target_update_interval < 0) {
+    throw std::invalid_argument("target_update_interval must be 0 or more");
+  }
+  if (params_.target_update_interval == 0) target_network_.reset();
+  if (params_.target_update_interval > 0 && !target_network_) {
+    throw std::invalid_argument("target_update_interval needs a target network");
+  }
   network_->to(device_);
   network_->train();
+  if (target_network_) {
+    target_network_->to(device_);
+    target_network_->eval();
+    refresh_target_network();
+  }
   if (params_.optimizer == "adam") {
     optimizer_ = std::make_unique<torch::optim::Adam>(
         network_->parameters(),
@@ -30,6 +46,19 @@ Trainer::Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, tor
 
 Trainer::~Trainer() = default;
 
+void Trainer::refresh_target_network() {
+  if (!target_network_) return;
+  torch::NoGradGuard no_gradient;
+  const auto from = network_->named_parameters(), to = target_network_->named_parameters();
+  const auto from_buffers = network_->named_buffers(),
+             to_buffers = target_network_->named_buffers();
+  if (from.size() != to.size() || from_buffers.size() != to_buffers.size()) {
+    throw std::invalid_argument("the target network's architecture differs from the network's");
+  }
+  for (const auto& item : from) to[item.key()].copy_(item.value());
+  for (const auto& item : from_buffers) to_buffers[item.key()].copy_(item.value());
+}
+
 double Trainer::learning_rate() const {
   return params_.lr_init *
          std::pow(params_.lr_decay_rate, static_cast<double>(steps_) / params_.lr_decay_steps);
@@ -38,10 +67,17 @@ double Trainer::learning_rate() const {
 TrainStepResult Trainer::train_step(const Batch& batch) {
   if (!batch.bootstrap_rows.empty()) {
     Batch completed = batch;
-    add_bootstrap_values(*network_, completed, device_);
-    return train_step_on(completed);
+    add_bootstrap_values(bootstrap_network(), completed, device_);
+    return finish_step(train_step_on(completed));
   }
-  return train_step_on(batch);
+  return finish_step(train_step_on(batch));
+}
+
+TrainStepResult Trainer::finish_step(TrainStepResult result) {
+  if (target_network_ && !result.skipped && steps_ % params_.target_update_interval == 0) {
+    refresh_target_network();
+  }
+  return result;
 }
 
 TrainStepResult Trainer::train_step_on(const Batch& batch) {
@@ -90,6 +126,7 @@ CheckpointInfo Trainer::load_checkpoint(const std::string& path) {
   load_checkpoint_optimizer(path, *optimizer_);
   steps_ = static_cast<long>(info.training_step);
   network_->to(device_);
+  refresh_target_network();  // not saved: a resumed run starts it from the trained weights
   return info;
 }
 

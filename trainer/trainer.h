@@ -29,7 +29,11 @@ struct TrainStepResult {
 
 class Trainer {
  public:
-  Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, torch::Device device);
+  // `target_network`, of the same architecture, is needed when params.target_update_interval
+  // is above 0: it receives the trained weights at the start, after every that many steps and
+  // after a checkpoint is loaded, and gives the bootstrap values in between.
+  Trainer(std::shared_ptr<MuZeroNetwork> network, TrainParams params, torch::Device device,
+          std::shared_ptr<MuZeroNetwork> target_network = nullptr);
   ~Trainer();
 
   // Completes the value targets first when the batch carries bootstraps (bootstrap_values.h).
@@ -46,11 +50,17 @@ class Trainer {
   CheckpointInfo load_checkpoint(const std::string& path);
 
   MuZeroNetwork& network() { return *network_; }
+  // The network whose values complete the bootstrapped value targets.
+  MuZeroNetwork& bootstrap_network() { return target_network_ ? *target_network_ : *network_; }
 
  private:
-  TrainStepResult train_step_on(const Batch& batch);  // targets complete
+  TrainStepResult train_step_on(const Batch& batch);    // targets complete
+  TrainStepResult finish_step(TrainStepResult result);  // refreshes the target network on time
+
+  void refresh_target_network();
 
   std::shared_ptr<MuZeroNetwork> network_;
+  std::shared_ptr<MuZeroNetwork> target_network_;  // null without a target network
   TrainParams params_;
   torch::Device device_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;

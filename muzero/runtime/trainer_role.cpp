@@ -81,7 +81,11 @@ int run_trainer_role(const RoleContext& context) {
   const torch::Device device = select_device(config.device);
   const GameSpec game = game_spec(config.game_name);
   auto network = make_network(config.network, game.observation_shape, game.action_space_size);
-  Trainer trainer(network, config.train, device);
+  std::shared_ptr<MuZeroNetwork> target_network;
+  if (config.train.target_update_interval > 0) {
+    target_network = make_network(config.network, game.observation_shape, game.action_space_size);
+  }
+  Trainer trainer(network, config.train, device, target_network);
   const std::filesystem::path checkpoint = context.run_dir / run_files::kCheckpoint;
   const std::string config_yaml = config_to_yaml(config);
   if (std::filesystem::exists(checkpoint)) {
