@@ -8,6 +8,7 @@
 #include "games/connect4.h"
 #include "games/gomoku.h"
 #include "games/gridworld.h"
+#include "games/lunar_lander.h"
 #include "games/simple_grid.h"
 #include "games/tictactoe.h"
 #include "games/twentyone.h"
@@ -23,6 +24,7 @@ struct Registry {
       {"connect4_threats", [] { return std::make_unique<Connect4>(/*threat_planes=*/true); }},
       {"gomoku", [] { return std::make_unique<Gomoku>(); }},
       {"gridworld", [] { return std::make_unique<Gridworld>(); }},
+      {"lunar_lander", [] { return std::make_unique<LunarLander>(); }},
       {"simple_grid", [] { return std::make_unique<SimpleGrid>(); }},
       {"tictactoe", [] { return std::make_unique<TicTacToe>(); }},
       {"twentyone", [] { return std::make_unique<TwentyOne>(); }},

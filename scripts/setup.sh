@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="g++ make cmake ccache pkg-config libtorch-dev libopenblas0-pthread libyaml-cpp-dev \
-libspdlog-dev libgtest-dev libcli11-dev libboost-dev libssl-dev python3-dev pybind11-dev procps"
+libspdlog-dev libgtest-dev libcli11-dev libboost-dev libssl-dev python3-dev pybind11-dev libbox2d-dev procps"
 
 missing=""
 for p in $packages; do
