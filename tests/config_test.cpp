@@ -1,4 +1,5 @@
 #include "muzero/config.h"
+#include "muzero/file_digest.h"
 
 #include <gtest/gtest.h>
 
@@ -284,6 +285,29 @@ TEST(Config, ResolvedYamlLoadsBackToTheSameConfig) {
   EXPECT_EQ(config_to_yaml(again), yaml);
   EXPECT_EQ(again.self_play.search.num_simulations, 7);
   EXPECT_EQ(again.visit_softmax_temperature.size(), 3u);
+}
+
+// Every config the project ships loads, and plays a registered game.
+TEST(Config, EveryShippedConfigLoads) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW(load_config(entry.path().string()));
+    ++count;
+  }
+  EXPECT_GE(count, 9);
+}
+
+// The digest recorded for game files (game.plugin_sha256): SHA-256 of "abc", FIPS 180-2's
+// first example.
+TEST(Config, FileDigestIsSha256) {
+  const auto path = std::filesystem::temp_directory_path() / "muzero_digest_test.txt";
+  std::ofstream(path, std::ios::binary) << "abc";
+  EXPECT_EQ(file_sha256(path.string()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::filesystem::remove(path);
+  EXPECT_THROW(file_sha256(path.string()), std::runtime_error);
 }
 
 }  // namespace
