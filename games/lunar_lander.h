@@ -58,7 +58,7 @@ class LunarLander final : public Game {
   std::string action_to_string(Action action) const override;
   std::optional<Action> action_from_string(std::string_view text) const override;
   // A feedback controller written here (tilt towards the pad, brake the fall, stop on the
-  // ground); docs/games.md gives its score.
+  // ground); docs/learning.md, "The zoo", gives its score.
   std::optional<Action> expert_action() const override;
   std::unique_ptr<Game> clone() const override;
 
