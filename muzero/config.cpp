@@ -399,6 +399,28 @@ const std::vector<Field>& fields() {
       real(
           "self_play", "gumbel_c_scale",
           [](Config& c) -> double& { return c.self_play.search.gumbel_c_scale; }, 0.0, 1e9, true),
+      {"self_play", "known_value_bounds",
+       [](Config& c, const YAML::Node& n) {
+         std::optional<std::array<double, 2>>& bounds = c.self_play.search.known_value_bounds;
+         if (n.IsNull()) {
+           bounds.reset();
+           return;
+         }
+         const char* shape = "null or [LOWEST, HIGHEST], the values a position can have";
+         if (!n.IsSequence() || n.size() != 2) throw BadValue{std::string("expected ") + shape};
+         const double low = finite_number(n[0], shape), high = finite_number(n[1], shape);
+         if (!(low < high)) throw BadValue{"the lowest value must be below the highest"};
+         bounds = std::array<double, 2>{low, high};
+       },
+       [](const Config& c) {
+         const auto& bounds = c.self_play.search.known_value_bounds;
+         if (!bounds) return YAML::Node(YAML::NodeType::Null);
+         YAML::Node n(YAML::NodeType::Sequence);
+         n.push_back((*bounds)[0]);
+         n.push_back((*bounds)[1]);
+         n.SetStyle(YAML::EmitterStyle::Flow);
+         return n;
+       }},
       {"self_play", "visit_softmax_temperature",
        [](Config& c, const YAML::Node& n) { c.visit_softmax_temperature = parse_schedule(n); },
        [](const Config& c) {

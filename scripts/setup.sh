@@ -29,5 +29,5 @@ cmake --build build -j"$(nproc)"
 # that they keep building.
 if [ "${CI:-}" = "true" ]; then
   cmake --build build -j"$(nproc)" --target tictactoe_probe search_throughput trainer_step weights_size game_step_cost \
-    connect4_probe connect4_rules connect4_losses connect4_reference
+    connect4_probe connect4_rules connect4_losses connect4_reference twentyone_policy
 fi

@@ -39,7 +39,7 @@ std::vector<int> considered_visit_sequence(int num_considered, int num_simulatio
 
 void sigma_completed_q(std::span<const double> q, std::span<const int> visits,
                        std::span<const double> priors, double raw_value, double c_visit,
-                       double c_scale, std::vector<double>& sigma) {
+                       double c_scale, double min_spread, std::vector<double>& sigma) {
   const std::size_t n = q.size();
   if (visits.size() != n || priors.size() != n)
     throw std::invalid_argument("sigma_completed_q: spans of different sizes");
@@ -60,7 +60,7 @@ void sigma_completed_q(std::span<const double> q, std::span<const int> visits,
   for (std::size_t i = 0; i < n; ++i) sigma[i] = visits[i] > 0 ? q[i] : mixed;
   if (n == 0) return;
   const auto [lo, hi] = std::minmax_element(sigma.begin(), sigma.end());
-  const double low = *lo, spread = std::max(*hi - low, kMinSpread);
+  const double low = *lo, spread = std::max({*hi - low, min_spread, kMinSpread});
   const double scale = (c_visit + max_visits) * c_scale;
   for (double& s : sigma) s = scale * (s - low) / spread;
 }
@@ -79,8 +79,10 @@ void node_sigma_completed_q(const SearchTree& tree, int node_index, const Search
     scratch.q[i] =
         child.visit_count > 0 ? value_for_parent(child, params.discount, num_players) : 0.0;
   }
+  const auto& bounds = params.known_value_bounds;
   sigma_completed_q(scratch.q, scratch.visits, scratch.priors, node.network_value,
-                    params.gumbel_c_visit, params.gumbel_c_scale, scratch.sigma);
+                    params.gumbel_c_visit, params.gumbel_c_scale,
+                    bounds ? (*bounds)[1] - (*bounds)[0] : 0.0, scratch.sigma);
 }
 
 void improved_policy(const SearchTree& tree, int node_index, GumbelScratch& scratch) {

@@ -27,11 +27,12 @@ std::vector<int> considered_visit_sequence(int num_considered, int num_simulatio
 // q (child reward + discount * value, for the node's player; read only where visits > 0),
 // visits, priors (summing to 1), raw_value (the network's value of the node). Unvisited
 // children get the mixed value (raw_value + sum(visits) * prior-weighted mean visited q) /
-// (1 + sum(visits)); all are min-max rescaled over the children to [0, 1], then scaled by
-// (c_visit + max visits) * c_scale. Writes n values to `sigma`.
+// (1 + sum(visits)); all are min-max rescaled over the children to [0, 1], dividing by their
+// spread or by `min_spread` where that is larger (the width of known value bounds; 0 for
+// mctx's rescaling), then scaled by (c_visit + max visits) * c_scale. Writes n values to `sigma`.
 void sigma_completed_q(std::span<const double> q, std::span<const int> visits,
                        std::span<const double> priors, double raw_value, double c_visit,
-                       double c_scale, std::vector<double>& sigma);
+                       double c_scale, double min_spread, std::vector<double>& sigma);
 
 // sigma_completed_q for the children of tree.nodes[node_index], into scratch.sigma.
 void node_sigma_completed_q(const SearchTree& tree, int node_index, const SearchParams& params,

@@ -57,6 +57,9 @@ BatchedSearch::BatchedSearch(SearchParams params, int num_players, int action_sp
                                 "' (puct or gumbel)");
   if (params.gumbel_max_considered_actions < 1)
     throw std::invalid_argument("gumbel_max_considered_actions must be >= 1");
+  if (params.known_value_bounds &&
+      !((*params.known_value_bounds)[0] < (*params.known_value_bounds)[1]))
+    throw std::invalid_argument("known_value_bounds: the lower bound must be below the upper");
   if (params.unvisited_value != "min" && params.unvisited_value != "parent")
     throw std::invalid_argument("unknown unvisited_value '" + params.unvisited_value +
                                 "' (min or parent)");
@@ -182,7 +185,10 @@ std::vector<SearchResult> BatchedSearch::run(Evaluator& evaluator,
   InferenceOutputs out;
   evaluator.initial_inference(observations, slots, out);
 
-  trees_.assign(B, SearchTree{});
+  SearchTree fresh;
+  if (const auto& bounds = params_.known_value_bounds)
+    fresh.stats = MinMaxStats((*bounds)[0], (*bounds)[1]);
+  trees_.assign(B, fresh);
   std::vector<SearchResult> results(B);
   for (int b = 0; b < B; ++b) {
     SearchTree& tree = trees_[b];

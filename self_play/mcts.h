@@ -5,6 +5,7 @@
 // two-player game. Or, with algorithm "gumbel", Gumbel MuZero's rules (self_play/gumbel.h).
 // B roots are searched in lock-step so every simulation is one batched network call for all B
 // leaves.
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -34,6 +35,12 @@ struct SearchParams {
   int gumbel_max_considered_actions = 16;
   double gumbel_c_visit = 50.0;
   double gumbel_c_scale = 0.1;
+  // The lowest and highest value a position can have, where the game knows them (the paper's
+  // KnownBounds: -1 and 1 for a board game, 0 and 1 for a goal reward of at most 1). Value
+  // normalisation then never stretches a range narrower than this to [0, 1]: without it, a
+  // model that has seen no reward yet has values that differ only by noise, and the rescaling
+  // makes that noise a strong preference (Gumbel's self-play then repeats one move for ever).
+  std::optional<std::array<double, 2>> known_value_bounds;
 };
 
 struct SearchRoot {
@@ -60,6 +67,10 @@ struct SearchResult {
 // Tracks the range of Q values seen in one tree, to map them into [0, 1].
 class MinMaxStats {
  public:
+  MinMaxStats() = default;
+  // Starts from known bounds (SearchParams::known_value_bounds), as the paper's pseudocode
+  // does: the range only widens from there.
+  MinMaxStats(double known_min, double known_max) : min_(known_min), max_(known_max) {}
   void update(double value);
   double normalize(double value) const;
 

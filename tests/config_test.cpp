@@ -151,6 +151,25 @@ TEST(Config, LookaheadLossTurnsOnWhatItNeeds) {
   EXPECT_TRUE(c.self_play.record_lookahead_rewards);
 }
 
+// self_play.known_value_bounds: null by default, or two finite values, the lowest first.
+TEST(Config, KnownValueBoundsAreARangeOrNull) {
+  const std::string path = write_config("bounds", "game:\n  name: gridworld\n");
+  EXPECT_FALSE(load_config(path).self_play.search.known_value_bounds.has_value());
+  const Config c = load_config(path, {"self_play.known_value_bounds=[0, 1]"});
+  ASSERT_TRUE(c.self_play.search.known_value_bounds.has_value());
+  EXPECT_EQ(*c.self_play.search.known_value_bounds, (std::array<double, 2>{0.0, 1.0}));
+  EXPECT_EQ(load_config(write_config("bounds_again", config_to_yaml(c)))
+                .self_play.search.known_value_bounds,
+            c.self_play.search.known_value_bounds);
+  EXPECT_EQ(error_of(path, {"self_play.known_value_bounds=[1, 0]"}),
+            "--set self_play.known_value_bounds=[1, 0]: self_play.known_value_bounds: the lowest "
+            "value must be below the highest");
+  EXPECT_NE(error_of(path, {"self_play.known_value_bounds=[0]"}).find("expected null or [LOWEST"),
+            std::string::npos);
+  EXPECT_NE(error_of(path, {"self_play.known_value_bounds=[0, .inf]"}).find("finite"),
+            std::string::npos);
+}
+
 TEST(Config, OverridesReplaceFileValues) {
   const Config c = load_config(
       kSource + "/configs/cartpole.yaml",

@@ -56,15 +56,72 @@ TEST(Gumbel, ConsideredVisitSequenceMatchesHandComputation) {
 TEST(Gumbel, SigmaOfCompletedQMatchesHandComputation) {
   std::vector<double> sigma{7.0};  // replaced, whatever it held
   sigma_completed_q(std::vector<double>{0.5, 123.0, 1.0}, std::vector<int>{2, 0, 1},
-                    std::vector<double>{0.5, 0.3, 0.2}, 0.0, 50.0, 0.1, sigma);
+                    std::vector<double>{0.5, 0.3, 0.2}, 0.0, 50.0, 0.1, 0.0, sigma);
   ASSERT_EQ(sigma.size(), 3u);
   EXPECT_NEAR(sigma[0], 5.2 * 0.017857142857 / 0.517857142857, 1e-9);
   EXPECT_NEAR(sigma[1], 0.0, 1e-12);
   EXPECT_NEAR(sigma[2], 5.2, 1e-9);
   // Nothing visited: every Q completes to the raw value, and equal Qs transform to 0.
   sigma_completed_q(std::vector<double>{9.0, 9.0}, std::vector<int>{0, 0},
-                    std::vector<double>{0.5, 0.5}, 0.7, 50.0, 1.0, sigma);
+                    std::vector<double>{0.5, 0.5}, 0.7, 50.0, 1.0, 0.0, sigma);
   EXPECT_EQ(sigma, (std::vector<double>{0.0, 0.0}));
+}
+
+// The same completed Qs (0.5, 0.482143, 1.0) with known value bounds 2 wide: their spread
+// 0.517857 is narrower, so they are divided by 2: (0.017857 / 2, 0, 0.517857 / 2) * 5.2.
+// And Qs that differ only by a model's noise (0.0020 and 0.0031, both visited once): mctx's
+// rescaling makes the gap the full (50 + 1) * 0.1 = 5.1 logits; with bounds 0..1 it stays
+// 5.1 * 0.0011 = 0.00561.
+TEST(Gumbel, KnownValueBoundsKeepNarrowQRangesNarrow) {
+  std::vector<double> sigma;
+  sigma_completed_q(std::vector<double>{0.5, 123.0, 1.0}, std::vector<int>{2, 0, 1},
+                    std::vector<double>{0.5, 0.3, 0.2}, 0.0, 50.0, 0.1, 2.0, sigma);
+  ASSERT_EQ(sigma.size(), 3u);
+  EXPECT_NEAR(sigma[0], 5.2 * 0.017857142857 / 2.0, 1e-9);
+  EXPECT_NEAR(sigma[1], 0.0, 1e-12);
+  EXPECT_NEAR(sigma[2], 5.2 * 0.517857142857 / 2.0, 1e-9);
+  const std::vector<double> noisy{0.0020, 0.0031};
+  const std::vector<int> once{1, 1};
+  const std::vector<double> even{0.5, 0.5};
+  sigma_completed_q(noisy, once, even, 0.0025, 50.0, 0.1, 0.0, sigma);
+  EXPECT_NEAR(sigma[1] - sigma[0], 5.1, 1e-9);
+  sigma_completed_q(noisy, once, even, 0.0025, 50.0, 0.1, 1.0, sigma);
+  EXPECT_NEAR(sigma[1] - sigma[0], 5.1 * 0.0011, 1e-9);
+}
+
+// Self-play in a game where no reward has been found yet: every reward is 0 and the values
+// differ only by a model's noise (0.001 x the last action), the prior is uniform over 3 moves.
+// Gumbel noise should then spread the moves as the prior does. Without bounds the rescaled
+// noise outweighs the Gumbel draws: the move whose value noise is highest is chosen in 73% of
+// 3000 seeded searches, not a third, and as the policy learns these choices the next searches
+// lean further (in gridworld, self-play turned one way for ever: no goal in 8000 games). With
+// bounds 0..1 each move is chosen in about a third (binomial sd 0.0086; +-0.05 is over 5 sd).
+TEST(Gumbel, KnownValueBoundsKeepExplorationWhereValuesAreNoise) {
+  StubEvaluator evaluator(
+      3,
+      [](const LatentPath& p) {
+        return p.actions.empty() ? 0.0f : 0.001f * static_cast<float>(p.actions.back());
+      },
+      [](const LatentPath&) { return 0.0f; },
+      [](const LatentPath&) { return std::vector<float>(3, 0.0f); });
+  const int searches = 3000;
+  for (const bool bounded : {false, true}) {
+    SearchParams params = gumbel_params(20, true);
+    params.gumbel_c_scale = 0.1;  // the default
+    if (bounded) params.known_value_bounds = std::array<double, 2>{0.0, 1.0};
+    BatchedSearch search(params, 1, 3);
+    std::vector<int> chosen(3, 0);
+    for (int s = 0; s < searches; ++s) {
+      ++chosen[*search_one(search, evaluator, {0, 1, 2}, 0, 5000 + s).chosen_action];
+    }
+    if (bounded) {
+      for (int a = 0; a < 3; ++a) {
+        EXPECT_NEAR(static_cast<double>(chosen[a]) / searches, 1.0 / 3.0, 0.05) << "move " << a;
+      }
+    } else {
+      EXPECT_GT(chosen[2], searches * 6 / 10);  // the highest noise wins
+    }
+  }
 }
 
 // A node with two children, priors 0.5 / 0.5, child 0 visited once with reward 1 (value 0),

@@ -238,6 +238,31 @@ TEST(Mcts, LockStepBatchEqualsSeparateSearches) {
   }
 }
 
+// Known bounds 0..1 (the paper's KnownBounds): values normalise within them from the start,
+// and a value beyond them widens the range: after 2.0, [0, 2].
+TEST(Mcts, MinMaxStatsStartFromKnownBounds) {
+  MinMaxStats stats(0.0, 1.0);
+  EXPECT_DOUBLE_EQ(stats.normalize(0.3), 0.3);
+  stats.update(0.5);
+  EXPECT_DOUBLE_EQ(stats.normalize(0.3), 0.3);
+  stats.update(2.0);
+  EXPECT_DOUBLE_EQ(stats.normalize(0.5), 0.25);
+}
+
+// The search starts every tree's statistics from SearchParams::known_value_bounds: after a
+// search whose every value is 0, 0.5 still normalises to 0.5 within bounds 0..1. Bounds that
+// are not a range are refused.
+TEST(Mcts, SearchTreesStartFromKnownValueBounds) {
+  StubEvaluator evaluator = testing::uniform_evaluator(2);
+  SearchParams params = no_noise(8, 1.0);
+  params.known_value_bounds = std::array<double, 2>{0.0, 1.0};
+  BatchedSearch search(params, 1, 2);
+  search_one(search, evaluator, {0, 1}, 0);
+  EXPECT_DOUBLE_EQ(search.trees()[0].stats.normalize(0.5), 0.5);
+  params.known_value_bounds = std::array<double, 2>{1.0, 1.0};
+  EXPECT_THROW(BatchedSearch(params, 1, 2), std::invalid_argument);
+}
+
 TEST(Mcts, MinMaxStatsNormalizeOnlyOnceARangeIsKnown) {
   MinMaxStats stats;
   EXPECT_DOUBLE_EQ(stats.normalize(0.3), 0.3);
