@@ -9,11 +9,6 @@
 namespace muzero {
 namespace {
 
-// The chance of drawing a card of each value: 1..9 one in 13 each, 10 four in 13.
-double card_chance(int value) {
-  return value == 10 ? 4.0 / 13.0 : 1.0 / 13.0;
-}
-
 // The dealer's final total from `total`, drawing while it has 16 or less: chances of 17..21,
 // and of going over (index 0). Remembered per total (1..26): the recursion repeats itself.
 std::array<double, 22> dealer_finals(int total) {
@@ -27,7 +22,7 @@ std::array<double, 22> dealer_finals(int total) {
   } else {
     for (int card = 1; card <= 10; ++card) {
       const std::array<double, 22> after = dealer_finals(total + card);
-      for (int t = 0; t < 22; ++t) finals[t] += card_chance(card) * after[t];
+      for (int t = 0; t < 22; ++t) finals[t] += TwentyOne::card_chance(card) * after[t];
     }
   }
   if (total >= 0 && total < 27) memo[total] = finals;
@@ -66,7 +61,7 @@ double TwentyOne::stand_value(int player_total, int dealer_card) {
 double TwentyOne::hit_value(int player_total, int dealer_card) {
   double value = 0.0;
   for (int card = 1; card <= 10; ++card) {
-    value += card_chance(card) * best_value(player_total + card, dealer_card);
+    value += TwentyOne::card_chance(card) * best_value(player_total + card, dealer_card);
   }
   return value;
 }
@@ -75,7 +70,8 @@ double TwentyOne::optimal_expected_score() {
   double score = 0.0;
   for (int player = 1; player <= 10; ++player) {
     for (int dealer = 1; dealer <= 10; ++dealer) {
-      score += card_chance(player) * card_chance(dealer) * best_value(player, dealer);
+      score += TwentyOne::card_chance(player) * TwentyOne::card_chance(dealer) *
+               best_value(player, dealer);
     }
   }
   return score;

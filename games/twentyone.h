@@ -41,6 +41,8 @@ class TwentyOne final : public Game {
   static double stand_value(int player_total, int dealer_card);
   static double hit_value(int player_total, int dealer_card);
   static double optimal_expected_score();
+  // The chance of drawing a card of each value 1..10: 1..9 one in 13 each, 10 four in 13.
+  static double card_chance(int value) { return value == 10 ? 4.0 / 13.0 : 1.0 / 13.0; }
   // For tests: the next cards drawn, before any random one.
   void stack_cards(std::vector<int> cards) { stacked_ = std::move(cards); }
   int player_total() const { return player_; }

@@ -27,10 +27,6 @@ namespace {
 constexpr int kMaxTotal = 20;  // 21 and over end the hand
 constexpr int kCards = 10;
 
-double card_chance(int value) {
-  return value == 10 ? 4.0 / 13.0 : 1.0 / 13.0;
-}
-
 using Strategy = std::array<std::array<Action, kCards + 1>, kMaxTotal + 1>;  // [total][card]
 
 // The exact expected reward of `strategy` from `total` against `dealer_card`.
@@ -41,7 +37,7 @@ double strategy_value(const Strategy& strategy, int total, int dealer_card) {
   }
   double value = 0.0;
   for (int card = 1; card <= kCards; ++card) {
-    value += card_chance(card) * strategy_value(strategy, total + card, dealer_card);
+    value += TwentyOne::card_chance(card) * strategy_value(strategy, total + card, dealer_card);
   }
   return value;
 }
@@ -51,7 +47,8 @@ double expected_score(const Strategy& strategy) {
   double score = 0.0;
   for (int player = 1; player <= kCards; ++player) {
     for (int dealer = 1; dealer <= kCards; ++dealer) {
-      score += card_chance(player) * card_chance(dealer) * strategy_value(strategy, player, dealer);
+      score += TwentyOne::card_chance(player) * TwentyOne::card_chance(dealer) *
+               strategy_value(strategy, player, dealer);
     }
   }
   return score;
@@ -62,12 +59,12 @@ std::array<std::array<double, kCards + 1>, kMaxTotal + 1> reach(const Strategy& 
   std::array<std::array<double, kCards + 1>, kMaxTotal + 1> chance{};
   for (int dealer = 1; dealer <= kCards; ++dealer) {
     for (int player = 1; player <= kCards; ++player) {
-      chance[player][dealer] += card_chance(player) * card_chance(dealer);
+      chance[player][dealer] += TwentyOne::card_chance(player) * TwentyOne::card_chance(dealer);
     }
     for (int total = 1; total <= kMaxTotal; ++total) {  // totals only grow: one pass suffices
       if (strategy[total][dealer] != TwentyOne::kHit) continue;
       for (int card = 1; card <= kCards && total + card <= kMaxTotal; ++card) {
-        chance[total + card][dealer] += chance[total][dealer] * card_chance(card);
+        chance[total + card][dealer] += chance[total][dealer] * TwentyOne::card_chance(card);
       }
     }
   }
