@@ -17,13 +17,16 @@ struct Batch {
   int batch_size = 0;
   int num_unroll_steps = 0;  // K
   int observation_size = 0;
-  int action_space_size = 0;               // A
-  std::vector<float> observations;         // B x observation_size
-  std::vector<std::int64_t> actions;       // B x (K+1); column 0 is unused
-  std::vector<float> target_values;        // B x (K+1)
-  std::vector<float> target_rewards;       // B x (K+1); column 0 is unused
-  std::vector<float> target_policies;      // B x (K+1) x A
-  std::vector<float> gradient_scales;      // B
+  int action_space_size = 0;           // A
+  std::vector<float> observations;     // B x observation_size
+  std::vector<std::int64_t> actions;   // B x (K+1); column 0 is unused
+  std::vector<float> target_values;    // B x (K+1)
+  std::vector<float> target_rewards;   // B x (K+1); column 0 is unused
+  std::vector<float> target_policies;  // B x (K+1) x A
+  std::vector<float> gradient_scales;  // B
+  // B, or empty (every step known): first_unknown_step of each sample. Steps k >= it train no
+  // value or policy, and steps k > it no reward (past the cut-off of a truncated game).
+  std::vector<std::int32_t> first_unknown_steps;
   std::vector<float> weights;              // B, importance-sampling weights, max 1
   std::vector<SampledPosition> positions;  // B, for priority updates
   // B: the training step of the weights whose search made each sample's first policy and value

@@ -151,6 +151,7 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng,
   batch.target_rewards.resize(batch.actions.size());
   batch.target_policies.resize(batch.actions.size() * A);
   batch.gradient_scales.resize(batch_size);
+  batch.first_unknown_steps.resize(batch_size);
   batch.weights.resize(batch_size);
   batch.positions.resize(batch_size);
   if (params_.next_observations) {
@@ -202,6 +203,7 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng,
         std::span(batch.target_values).subspan(row, K + 1),
         std::span(batch.target_rewards).subspan(row, K + 1),
         std::span(batch.target_policies).subspan(row * A, (K + 1) * A), bootstraps);
+    batch.first_unknown_steps[b] = first_unknown_step(game, position, K);
     for (int k = 0; k < static_cast<int>(bootstraps.size()); ++k) {
       if (bootstraps[k].index < 0) continue;
       batch.bootstrap_rows.push_back(static_cast<std::int32_t>(row + k));

@@ -94,6 +94,11 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
   return static_cast<float>(std::min(params.num_unroll_steps, moves + 1 - position));
 }
 
+int first_unknown_step(const GameHistory& history, int position, int num_unroll_steps) {
+  const int cutoff = history.num_moves() - position;
+  return history.truncated && cutoff <= num_unroll_steps ? cutoff : num_unroll_steps + 1;
+}
+
 namespace {
 
 // One of the actions whose rewards[a] is not NaN: with probability 1/2 (when there are any) one

@@ -58,6 +58,15 @@ float make_targets(const GameHistory& history, int position, const TargetParams&
                    std::span<float> rewards, std::span<float> policies,
                    std::span<ValueBootstrap> bootstraps = {});
 
+// The first of the K+1 unrolled steps from `position` whose value and policy targets are unknown:
+// num_moves - position when a truncated game's cut-off lies within them, else K+1 (none). The
+// cut-off position was never searched and nothing after it was played, but the game did not
+// end there: the absorbing state that make_targets writes past a real end would teach the
+// model a false end (in CartPole-v1, that a balanced pole is worth 0 after step 500). The loss
+// leaves out the value and policy from this step on and the rewards after it; the reward that
+// leads to the cut-off position is real.
+int first_unknown_step(const GameHistory& history, int position, int num_unroll_steps);
+
 // A move and a reply from `position` with the rewards the rules give them, drawn from the
 // game's lookahead rewards (games/lookahead_rewards.h): the move among the legal ones, the reply
 // among the legal replies (any action, with reward 0, when the move ends the game). Rewards other

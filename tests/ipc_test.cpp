@@ -73,7 +73,7 @@ TEST(Frame, RefusesOversizedGarbageAndCorruptFrames) {
             "bad frame magic (not a muzero peer?)");
   std::vector<std::byte> version = good;
   version[4] = std::byte{9};
-  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 5)");
+  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 6)");
   std::vector<std::byte> type = good;
   type[6] = std::byte{0x7F};
   EXPECT_EQ(refusal(type), "unknown message type 127");
@@ -221,6 +221,18 @@ TEST(Messages, BatchReplyRoundTripsAndRefusesInconsistentSizes) {
   bad_next = with_next;
   bad_next.batch.next_observations.pop_back();
   EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad_next)), DecodeError);
+
+  // Each sample's first unknown step travels; 0, over K + 1 or a short list is refused.
+  EXPECT_EQ(back.batch.first_unknown_steps, reply.batch.first_unknown_steps);
+  ASSERT_EQ(reply.batch.first_unknown_steps.size(), 5u);
+  for (const std::int32_t refused : {0, 4}) {
+    BatchReply bad_step = reply;
+    bad_step.batch.first_unknown_steps[2] = refused;
+    EXPECT_THROW(decode_batch_reply(encode_batch_reply(bad_step)), DecodeError);
+  }
+  BatchReply short_steps = reply;
+  short_steps.batch.first_unknown_steps.pop_back();
+  EXPECT_THROW(decode_batch_reply(encode_batch_reply(short_steps)), DecodeError);
 
   BatchReply bad = reply;
   bad.batch.weights.pop_back();

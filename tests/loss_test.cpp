@@ -123,6 +123,54 @@ TEST(Loss, UnrolledStepsAreScaledByTheGradientScale) {
   EXPECT_TRUE(torch::allclose(two * 2, one, 1e-5, 1e-7));
 }
 
+// Steps past a truncated game's cut-off teach nothing: their targets can be anything. With the
+// first unknown step at 2 (K = 3), the values and policies of steps 2 and 3 and the reward of
+// step 3 leave the loss and every gradient unchanged; the reward of step 2 (leading to the
+// cut-off position) counts. First unknown steps of K + 1 are the same as none.
+TEST(Loss, StepsPastTheCutOffOfATruncatedGameTeachNothing) {
+  torch::manual_seed(5);
+  auto net = make_network(NetworkParams{}, {1, 1, 4}, 2);
+  const auto loss_and_gradients = [&](const Batch& batch) {
+    net->zero_grad();
+    const torch::Tensor total = muzero_loss(*net, batch, {0.5}, torch::kCPU).total;
+    total.backward();
+    std::vector<torch::Tensor> out{total.detach().clone()};
+    for (const auto& p : net->parameters()) {
+      out.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+    }
+    return out;
+  };
+  const auto same = [](const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!torch::allclose(a[i], b[i], 1e-6, 1e-7)) return false;
+    }
+    return true;
+  };
+  const int K = 3;
+  Batch batch = make_batch(2, K, {3.0f, -2.0f});
+  const std::vector<torch::Tensor> unmasked = loss_and_gradients(batch);
+  batch.first_unknown_steps = {K + 1, K + 1};
+  EXPECT_TRUE(same(loss_and_gradients(batch), unmasked));
+
+  batch.first_unknown_steps = {2, K + 1};
+  const std::vector<torch::Tensor> masked = loss_and_gradients(batch);
+  EXPECT_FALSE(same(masked, unmasked));
+  Batch changed = batch;
+  const std::size_t A = 2;
+  for (int k = 2; k <= K; ++k) {
+    changed.target_values[k] = 100.0f + k;
+    changed.target_policies[k * A] = 1.0f;
+    changed.target_policies[k * A + 1] = 0.0f;
+  }
+  changed.target_rewards[3] = -7.0f;
+  EXPECT_TRUE(same(loss_and_gradients(changed), masked));
+  changed.target_rewards[2] = -7.0f;  // the reward into the cut-off position is real
+  EXPECT_FALSE(same(loss_and_gradients(changed), masked));
+  Batch second = batch;  // sample 1 has no unknown step: its targets all count
+  second.target_values[(K + 1) + K] = 100.0f;
+  EXPECT_FALSE(same(loss_and_gradients(second), masked));
+}
+
 TEST(Loss, StateDistanceByHand) {
   const torch::Tensor predicted = torch::tensor({{1.0f, 0.0f}, {0.5f, 0.5f}});
   const torch::Tensor target = torch::tensor({{0.0f, 1.0f}, {0.5f, 0.25f}});

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "tests/history_builder.h"
 
@@ -201,6 +202,31 @@ TEST(ReplayBuffer, BatchHoldsTargetsForEverySample) {
     // Target value at step 0 is the number of remaining rewards (discount 1, td 10).
     EXPECT_FLOAT_EQ(batch.target_values[i * 3], static_cast<float>(3 - position));
     EXPECT_FLOAT_EQ(batch.gradient_scales[i], std::min(2.0f, 4.0f - position));
+  }
+}
+
+// Each sample says where a truncated game's cut-off cuts its unroll (first_unknown_step); a
+// finished game's samples know every step.
+TEST(ReplayBuffer, BatchMarksTheCutOffOfTruncatedGames) {
+  ReplayParams p = params_with(false);
+  p.targets.num_unroll_steps = 2;
+  for (const bool truncated : {false, true}) {
+    ReplayBuffer buffer(p);
+    GameHistory game = make_history({0, 1, 1, 1}, {0, 0, 0, 0}, {3, 2, 1});
+    game.truncated = truncated;
+    buffer.add(game);
+    std::mt19937_64 rng(2);
+    const Batch batch = buffer.sample(32, rng);
+    ASSERT_EQ(batch.first_unknown_steps.size(), 32u);
+    std::set<int> positions;
+    for (int i = 0; i < 32; ++i) {
+      const int position = batch.positions[i].position;
+      positions.insert(position);
+      // 3 moves: from position 1 the cut-off (position 3) is step 2, from 2 it is step 1.
+      const int expected = truncated && position >= 1 ? 3 - position : 3;
+      EXPECT_EQ(batch.first_unknown_steps[i], expected) << "position " << position;
+    }
+    EXPECT_EQ(positions.size(), 3u);
   }
 }
 

@@ -144,6 +144,19 @@ TEST(MakeTargets, UnrollsPastTheEndIntoAnAbsorbingState) {
   EXPECT_FLOAT_EQ(values[0], 9.5f);
 }
 
+// Past the cut-off of a truncated game nothing is known: the first unknown step is the cut-off's.
+// A game that really ended has none (its absorbing state is real).
+TEST(MakeTargets, TheCutOffOfATruncatedGameIsTheFirstUnknownStep) {
+  GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});
+  EXPECT_EQ(first_unknown_step(h, 2, 3), 4);  // finished: every step known
+  h.truncated = true;
+  EXPECT_EQ(first_unknown_step(h, 2, 3), 2);  // position 4 is step 2
+  EXPECT_EQ(first_unknown_step(h, 3, 3), 1);
+  EXPECT_EQ(first_unknown_step(h, 1, 3), 3);
+  EXPECT_EQ(first_unknown_step(h, 0, 3), 4);  // the cut-off lies beyond K = 3 steps
+  EXPECT_EQ(first_unknown_step(h, 1, 2), 3);
+}
+
 // use_last_model_value: values hold the rewards part, bootstraps say what to add.
 TEST(MakeTargets, LeavesBootstrapsToTheTrainerWhenAsked) {
   GameHistory h = make_history({0, 1, 2, 3, 4}, {0, 0, 0, 0, 0}, {10, 20, 30, 40});

@@ -52,6 +52,30 @@ torch::Tensor value_errors(const torch::Tensor& logits, const std::vector<float>
   return errors;
 }
 
+// B x (K+1) masks of the steps whose targets are known (Batch::first_unknown_steps).
+struct KnownSteps {
+  torch::Tensor value_and_policy;  // k < first unknown step
+  torch::Tensor reward;            // k <= first unknown step
+};
+
+KnownSteps known_steps(const Batch& batch, torch::Device device) {
+  const int64_t B = batch.batch_size, K = batch.num_unroll_steps;
+  if (batch.first_unknown_steps.size() != static_cast<std::size_t>(B)) {
+    throw std::invalid_argument("muzero_loss: first_unknown_steps must be empty or B long");
+  }
+  torch::Tensor value_and_policy = torch::empty({B, K + 1}), reward = torch::empty({B, K + 1});
+  float* vp = value_and_policy.data_ptr<float>();
+  float* r = reward.data_ptr<float>();
+  for (int64_t b = 0; b < B; ++b) {
+    const int64_t first_unknown = batch.first_unknown_steps[static_cast<std::size_t>(b)];
+    for (int64_t k = 0; k <= K; ++k) {
+      vp[b * (K + 1) + k] = k < first_unknown ? 1.0f : 0.0f;
+      r[b * (K + 1) + k] = k <= first_unknown ? 1.0f : 0.0f;
+    }
+  }
+  return {value_and_policy.to(device), reward.to(device)};
+}
+
 }  // namespace
 
 torch::Tensor state_distance(const torch::Tensor& predicted, const torch::Tensor& target) {
@@ -99,10 +123,16 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   const torch::Tensor scales = torch::cat(
       {torch::ones({B, 1}, step_scale.options()), step_scale.unsqueeze(1).expand({B, K})},
       1);  // B x (K+1)
-  const torch::Tensor value_steps = cross_entropy(unrolled.value_logits, value_support);
-  const torch::Tensor policy_steps = cross_entropy(unrolled.policy_logits, target_policies);
-  const torch::Tensor reward_steps =
+  torch::Tensor value_steps = cross_entropy(unrolled.value_logits, value_support);
+  torch::Tensor policy_steps = cross_entropy(unrolled.policy_logits, target_policies);
+  torch::Tensor reward_steps =
       cross_entropy(unrolled.reward_logits, reward_support.narrow(1, 1, K));  // B x K
+  if (!batch.first_unknown_steps.empty()) {
+    const KnownSteps known = known_steps(batch, device);
+    value_steps = value_steps * known.value_and_policy;
+    policy_steps = policy_steps * known.value_and_policy;
+    reward_steps = reward_steps * known.reward.narrow(1, 1, K);
+  }
   const torch::Tensor value_loss = value_steps.detach().sum(1);
   const torch::Tensor policy_loss = policy_steps.detach().sum(1);
   const torch::Tensor reward_loss = reward_steps.detach().sum(1);

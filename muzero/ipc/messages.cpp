@@ -164,6 +164,7 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<float>(b.target_rewards);
   w.put_vector<float>(b.target_policies);
   w.put_vector<float>(b.gradient_scales);
+  w.put_vector<std::int32_t>(b.first_unknown_steps);
   w.put_vector<float>(b.weights);
   put_positions(w, b.positions);
   w.put_vector<std::int32_t>(b.bootstrap_rows);
@@ -207,6 +208,7 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.target_rewards = r.get_vector<float>();
   b.target_policies = r.get_vector<float>();
   b.gradient_scales = r.get_vector<float>();
+  b.first_unknown_steps = r.get_vector<std::int32_t>();
   b.weights = r.get_vector<float>();
   b.positions = get_positions(r);
   b.bootstrap_rows = r.get_vector<std::int32_t>();
@@ -235,6 +237,12 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
     check_batch(a >= 0 && static_cast<std::uint64_t>(a) < A, "action out of range");
   }
   for (float s : b.gradient_scales) check_batch(std::isfinite(s) && s > 0, "gradient scale");
+  check_batch(b.first_unknown_steps.empty() || b.first_unknown_steps.size() == B,
+              "first unknown step count");
+  for (std::int32_t k : b.first_unknown_steps) {
+    // Step 0 is always a stored, searched position.
+    check_batch(k >= 1 && static_cast<std::uint32_t>(k) <= K + 1, "first unknown step");
+  }
   // Training on a NaN makes every weight NaN: nothing that is not finite reaches the trainer.
   const auto all_finite = [](const std::vector<float>& values) {
     return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
