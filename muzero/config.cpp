@@ -365,6 +365,9 @@ const std::vector<Field>& fields() {
          return c.self_play.temperature_threshold ? YAML::Node(*c.self_play.temperature_threshold)
                                                   : YAML::Node(YAML::NodeType::Null);
        }},
+      integer(
+          "self_play", "random_opening_moves",
+          [](Config& c) -> int& { return c.self_play.random_opening_moves; }, 0, 10000),
       real(
           "self_play", "root_dirichlet_alpha",
           [](Config& c) -> double& { return c.self_play.search.root_dirichlet_alpha; }, 0.0, 1e6,

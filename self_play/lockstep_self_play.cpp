@@ -1,5 +1,7 @@
 #include "self_play/lockstep_self_play.h"
 
+#include <algorithm>
+#include <random>
 #include <stdexcept>
 
 #include "games/lookahead_rewards.h"
@@ -21,11 +23,33 @@ LockstepSelfPlay::LockstepSelfPlay(std::function<std::unique_ptr<Game>()> make_g
 
 void LockstepSelfPlay::start_game(Slot& slot) {
   if (!slot.game) slot.game = make_game_();
-  const std::uint64_t game_seed = seeder_();
-  slot.rng.seed(seeder_());
-  const std::vector<float> observation = slot.game->reset(game_seed);
-  slot.history = GameHistory(slot.game->observation_shape().size(), slot.game->action_space_size(),
-                             observation, slot.game->to_play());
+  // An opening that ends the game (a random move can lose a one-player game) starts a new game
+  // with the next seed; after a few such tries the game starts without an opening.
+  constexpr int kOpeningTries = 8;
+  for (int tries = 0;; ++tries) {
+    const std::uint64_t game_seed = seeder_();
+    slot.rng.seed(seeder_());
+    std::vector<float> observation = slot.game->reset(game_seed);
+    int opening = 0;
+    if (params_.random_opening_moves > 0 && tries < kOpeningTries) {
+      opening = std::uniform_int_distribution<int>(0, params_.random_opening_moves)(slot.rng);
+      opening = std::min(opening, params_.max_moves - 1);
+    }
+    bool ended = false;
+    for (int move = 0; move < opening && !ended; ++move) {
+      const std::vector<Action> legal = slot.game->legal_actions();
+      const Action action =
+          legal[std::uniform_int_distribution<std::size_t>(0, legal.size() - 1)(slot.rng)];
+      StepResult step = slot.game->step(action);
+      ended = step.done;
+      observation = std::move(step.observation);
+    }
+    if (ended) continue;
+    slot.opening_moves = opening;
+    slot.history = GameHistory(slot.game->observation_shape().size(),
+                               slot.game->action_space_size(), observation, slot.game->to_play());
+    return;
+  }
 }
 
 std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double temperature,
@@ -55,7 +79,7 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     const StepResult step = slot.game->step(action);
     slot.history.add_move(results[i].policy_target, results[i].root_value, action, step.reward,
                           step.observation, slot.game->to_play());
-    if (step.done || slot.history.num_moves() >= params_.max_moves) {
+    if (step.done || slot.opening_moves + slot.history.num_moves() >= params_.max_moves) {
       slot.history.truncated = step.done ? step.truncated : true;  // max_moves cuts it off
       finished.push_back(std::move(slot.history));
       start_game(slot);

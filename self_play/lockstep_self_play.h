@@ -23,6 +23,11 @@ struct SelfPlayParams {
   // Record the rules' rewards for every move and reply at each position (set when
   // training.lookahead_reward_loss_weight > 0; games/lookahead_rewards.h).
   bool record_lookahead_rewards = false;
+  // Each game starts with a number of uniformly random legal moves, itself drawn uniformly from
+  // 0 to this, which are played but not recorded: the record starts after them. Searches then
+  // meet positions that self-play between two good players never reaches (AlphaZero-style
+  // temperature only varies the moves the network already likes). 0: none.
+  int random_opening_moves = 0;
 };
 
 class LockstepSelfPlay {
@@ -42,6 +47,7 @@ class LockstepSelfPlay {
     std::unique_ptr<Game> game;
     GameHistory history;
     std::mt19937_64 rng;
+    int opening_moves = 0;  // played before the record starts; they count towards max_moves
   };
   void start_game(Slot& slot);
 

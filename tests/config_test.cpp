@@ -170,6 +170,19 @@ TEST(Config, KnownValueBoundsAreARangeOrNull) {
             std::string::npos);
 }
 
+// self_play.random_opening_moves: 0 by default, kept through the run's config.yaml, not negative.
+TEST(Config, RandomOpeningMovesAreACountFromZero) {
+  const std::string path = write_config("openings", "game:\n  name: tictactoe\n");
+  EXPECT_EQ(load_config(path).self_play.random_opening_moves, 0);
+  const Config c = load_config(path, {"self_play.random_opening_moves=3"});
+  EXPECT_EQ(c.self_play.random_opening_moves, 3);
+  EXPECT_EQ(
+      load_config(write_config("openings_again", config_to_yaml(c))).self_play.random_opening_moves,
+      3);
+  EXPECT_NE(error_of(path, {"self_play.random_opening_moves=-1"}).find("random_opening_moves"),
+            std::string::npos);
+}
+
 TEST(Config, OverridesReplaceFileValues) {
   const Config c = load_config(
       kSource + "/configs/cartpole.yaml",

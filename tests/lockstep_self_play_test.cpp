@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <set>
 
@@ -78,6 +79,55 @@ TEST(LockstepSelfPlay, CutsGamesOffAtMaxMoves) {
     EXPECT_EQ(g.num_moves(), 5);
     EXPECT_TRUE(g.truncated) << "cut off by max_moves, not finished";
   }
+}
+
+// With random_opening_moves 3, records start after 0 to 3 unrecorded random moves, each count
+// about equally often, with the right player to move; the recorded rest replays as played. A
+// limit of 5 moves counts the opening: the record plus the opening is at most 5 moves.
+TEST(LockstepSelfPlay, RandomOpeningsStartRecordsAfterUpToNRandomMoves) {
+  StubEvaluator evaluator = uniform_evaluator(9);
+  SelfPlayParams params = small_params(5);
+  params.random_opening_moves = 3;
+  LockstepSelfPlay self_play([] { return std::make_unique<TicTacToe>(); }, 4, params, 5);
+  std::vector<int> records_by_opening(4, 0);
+  std::set<std::vector<float>> first_positions;
+  int games = 0;
+  for (int calls = 0; games < 200 && calls < 2000; ++calls) {
+    for (const GameHistory& g : self_play.step(evaluator, 1.0)) {
+      ++games;
+      const auto first = g.observation(0);
+      first_positions.insert(std::vector<float>(first.begin(), first.end()));
+      // Stones on the board: the first two planes (own and opponent's).
+      const int stones = static_cast<int>(std::count(first.begin(), first.begin() + 18, 1.0f));
+      ASSERT_LE(stones, 3);
+      ++records_by_opening[stones];
+      EXPECT_EQ(g.to_play[0], stones % 2);
+      EXPECT_LE(stones + g.num_moves(), 5);
+      EXPECT_EQ(g.truncated, stones + g.num_moves() == 5 && g.rewards.back() == 0.0f);
+    }
+  }
+  ASSERT_EQ(games, 200);
+  for (int stones = 0; stones <= 3; ++stones) {
+    EXPECT_GT(records_by_opening[stones], 30) << stones << " opening moves";
+  }
+  EXPECT_GT(first_positions.size(), 40u);  // of 1 + 9 + 72 + 252 possible
+}
+
+// A one-player game that a random opening can end (CartPole falls within about 10-40 random
+// moves) starts again rather than handing over an empty record; no record is empty.
+TEST(LockstepSelfPlay, RandomOpeningsThatEndTheGameStartAgain) {
+  StubEvaluator evaluator = uniform_evaluator(2);
+  SelfPlayParams params = small_params(500);
+  params.random_opening_moves = 60;
+  LockstepSelfPlay self_play([] { return std::make_unique<CartPole>(); }, 4, params, 6);
+  int games = 0;
+  for (int calls = 0; games < 20 && calls < 5000; ++calls) {
+    for (const GameHistory& g : self_play.step(evaluator, 1.0)) {
+      ++games;
+      EXPECT_GE(g.num_moves(), 1);
+    }
+  }
+  EXPECT_EQ(games, 20);
 }
 
 // A policy that mildly prefers cell 8 spreads the visits: sampled first moves vary, but from

@@ -92,6 +92,11 @@ check "an unknown --search is refused" [ $? -ne 0 ]
 check "evaluate --unvisited-value parent plays the games" grep -q '^{"games":2,' "$work/parent.json"
 "$muzero" evaluate --checkpoint "$checkpoint" --unvisited-value max > "$work/bad_unvisited.txt" 2>&1
 check "an unknown --unvisited-value is refused" [ $? -ne 0 ]
+"$muzero" evaluate --checkpoint "$checkpoint" --games 2 --known-value-bounds 0 333 --json > "$work/bounds.json" 2>&1
+check "evaluate --known-value-bounds plays the games" grep -q '^{"games":2,' "$work/bounds.json"
+"$muzero" evaluate --checkpoint "$checkpoint" --known-value-bounds 5 1 > "$work/bad_bounds.txt" 2>&1
+check "reversed --known-value-bounds are refused with status 2" [ $? -eq 2 ]
+check "and a reason" grep -q "known-value-bounds: expected two finite numbers" "$work/bad_bounds.txt"
 printf 'not a checkpoint' > "$work/garbage.pt"
 "$muzero" evaluate --checkpoint "$work/garbage.pt" > "$work/garbage.txt" 2>&1
 check "a corrupt checkpoint is refused with status 2" [ $? -eq 2 ]

@@ -1,11 +1,14 @@
 // muzero evaluate --checkpoint PATH [--opponent random|expert|minimal|every-line|self|
 //                 alphabeta:D] [--games N] [--max-lines N]
 //                 [--muzero-player 0|1] [--simulations N] [--search puct|gumbel]
-//                 [--unvisited-value min|parent] [--average-symmetries]
+//                 [--unvisited-value min|parent] [--known-value-bounds LO HI]
+//                 [--average-symmetries]
 //                 [--random-opening N] [--inference auto|native|torch] [--json] [--seed S]
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
 
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -31,9 +34,10 @@ struct EvaluateOptions {
   int muzero_player = 0;
   bool json = false;
   std::uint64_t seed = 0;
-  int simulations = 0;          // 0: the checkpoint's self_play.num_simulations
-  std::string search;           // empty: the checkpoint's self_play.search
-  std::string unvisited_value;  // empty: the checkpoint's self_play.unvisited_value
+  int simulations = 0;                     // 0: the checkpoint's self_play.num_simulations
+  std::string search;                      // empty: the checkpoint's self_play.search
+  std::string unvisited_value;             // empty: the checkpoint's self_play.unvisited_value
+  std::vector<double> known_value_bounds;  // empty: the checkpoint's self_play.known_value_bounds
   int random_opening = 0;
   bool average_symmetries = false;
   std::string inference;             // empty: the checkpoint's self_play.inference
@@ -143,6 +147,14 @@ int run(const EvaluateOptions& options) {
   if (options.simulations > 0) search.num_simulations = options.simulations;
   if (!options.search.empty()) search.algorithm = options.search;
   if (!options.unvisited_value.empty()) search.unvisited_value = options.unvisited_value;
+  if (!options.known_value_bounds.empty()) {
+    const double low = options.known_value_bounds[0], high = options.known_value_bounds[1];
+    if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) {
+      std::cerr << "muzero: --known-value-bounds: expected two finite numbers, the lower first\n";
+      return kExitBadConfig;
+    }
+    search.known_value_bounds = std::array<double, 2>{low, high};
+  }
   if (every_line) {
     return report_every_line(
         play_every_line([&] { return make_game(config.game_name); }, evaluator, search,
@@ -220,6 +232,11 @@ CommandRunner add_evaluate_command(CLI::App& app) {
                    "pUCT's value for unvisited children (default: the checkpoint's "
                    "self_play.unvisited_value)")
       ->check(CLI::IsMember({"min", "parent"}));
+  evaluate
+      ->add_option("--known-value-bounds", options->known_value_bounds,
+                   "The lowest and highest value a position can have, for the search's value "
+                   "scaling (default: the checkpoint's self_play.known_value_bounds)")
+      ->expected(2);
   evaluate
       ->add_option("--random-opening", options->random_opening,
                    "Play the first N moves of every game at random (both seats), for varied games "
