@@ -12,7 +12,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -32,22 +31,8 @@ struct Position {
 
 std::vector<Position> reachable_positions() {
   std::vector<Position> out;
-  std::map<std::string, bool> seen;
-  std::vector<TicTacToe> frontier(1);
-  frontier[0].reset(0);
-  while (!frontier.empty()) {
-    std::vector<TicTacToe> next;
-    for (const TicTacToe& game : frontier) {
-      if (game.is_terminal()) continue;
-      out.push_back({game, game.solved_value()});
-      for (Action a : game.legal_actions()) {
-        TicTacToe child = game;
-        child.step(a);
-        const std::string key = child.render() + std::to_string(child.to_play());
-        if (seen.emplace(key, true).second) next.push_back(child);
-      }
-    }
-    frontier = std::move(next);
+  for (const TicTacToe& game : TicTacToe::reachable_positions()) {
+    out.push_back({game, game.solved_value()});
   }
   return out;
 }
@@ -63,16 +48,10 @@ struct Tally {
   int search_optimal = 0;
 };
 
-// Whether each legal move keeps the position's solved value (a win, or a position worth
-// -solved to the opponent).
+// Whether each legal move keeps the position's solved value.
 std::vector<bool> optimal_moves(const Position& p) {
   std::vector<bool> optimal(9, false);
-  for (Action a : p.game.legal_actions()) {
-    TicTacToe child = p.game;
-    const StepResult step = child.step(a);
-    const int worth = step.reward > 0 ? 1 : -child.solved_value();
-    optimal[a] = worth == p.solved;
-  }
+  for (Action a : p.game.optimal_moves()) optimal[a] = true;
   return optimal;
 }
 

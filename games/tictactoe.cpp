@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -205,6 +206,39 @@ int TicTacToe::solved_value() const {
   Board board = board_;
   const int score = negamax(board, static_cast<std::uint8_t>(to_play_ + 1), moves_, solved_table());
   return score > 0 ? 1 : (score < 0 ? -1 : 0);
+}
+
+std::vector<Action> TicTacToe::optimal_moves() const {
+  std::vector<Action> optimal;
+  if (is_terminal()) return optimal;
+  const int solved = solved_value();
+  for (Action a : legal_actions()) {
+    TicTacToe child = *this;
+    const StepResult step = child.step(a);
+    if ((step.reward > 0 ? 1 : -child.solved_value()) == solved) optimal.push_back(a);
+  }
+  return optimal;
+}
+
+std::vector<TicTacToe> TicTacToe::reachable_positions() {
+  std::vector<TicTacToe> out;
+  std::set<std::pair<Board, int>> seen;
+  std::vector<TicTacToe> frontier(1);
+  frontier[0].reset(0);
+  while (!frontier.empty()) {  // one layer per move: at most 10
+    std::vector<TicTacToe> next;
+    for (const TicTacToe& game : frontier) {
+      if (game.is_terminal()) continue;
+      out.push_back(game);
+      for (Action a : game.legal_actions()) {
+        TicTacToe child = game;
+        child.step(a);
+        if (seen.emplace(child.board_, child.to_play_).second) next.push_back(child);
+      }
+    }
+    frontier = std::move(next);
+  }
+  return out;
 }
 
 std::vector<Action> TicTacToe::winning_moves(int player) const {

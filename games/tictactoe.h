@@ -35,6 +35,12 @@ class TicTacToe final : public Game {
 
   // Game-theoretic value for the player to move: 1 win, 0 draw, -1 loss (0 when terminal).
   int solved_value() const;
+  // The legal moves that keep solved_value(): a win, or a move after which the opponent's solved
+  // value is the negation of this one. Empty when terminal.
+  std::vector<Action> optimal_moves() const;
+  // Every position reachable from the empty board where a player is to move (4,520), each once
+  // (the same stones reached by other move orders are one position).
+  static std::vector<TicTacToe> reachable_positions();
   const Board& board() const { return board_; }
   // -1 while nobody has three in a row.
   int winner() const { return winner_; }

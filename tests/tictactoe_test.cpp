@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 #include <vector>
 
 namespace muzero {
@@ -102,6 +103,36 @@ TEST(TicTacToe, SolvedValuesOfKnownPositions) {
   play(game, {4, 2});  // X centre, O blocks... X threatens 8
   EXPECT_EQ(game.solved_value(), 1);
   EXPECT_EQ(game.expert_action(), 8);  // X completes the diagonal 0-4-8
+}
+
+// The 4,520 positions with a player to move (5,478 legal boards less the 958 finished ones),
+// and the moves that keep the solved value: every first move draws; after X corner (0) and O
+// edge next to it (1), X wins with 4 (O must take 8, then X 6 threatens 3 and 2), 3 (O must take 6,
+// then X 4 threatens 5 and 8) and 6 (O must take 3, then X 4 threatens 2 and 8), but not with 8: O
+// takes 4 and forces a draw.
+TEST(TicTacToe, ReachablePositionsAndOptimalMoves) {
+  const std::vector<TicTacToe> positions = TicTacToe::reachable_positions();
+  EXPECT_EQ(positions.size(), 4520u);
+  std::set<std::pair<TicTacToe::Board, int>> distinct;
+  for (const TicTacToe& p : positions) {
+    EXPECT_FALSE(p.is_terminal());
+    distinct.emplace(p.board(), p.to_play());
+  }
+  EXPECT_EQ(distinct.size(), positions.size());
+  TicTacToe game;
+  game.reset(0);
+  EXPECT_EQ(game.optimal_moves(), game.legal_actions());
+  play(game, {0, 1});
+  EXPECT_EQ(game.optimal_moves(), (std::vector<Action>{3, 4, 6}));
+  play(game, {4, 2});  // X centre, O on the top row: every optimal move still wins
+  for (Action a : game.optimal_moves()) {
+    TicTacToe child = game;
+    const StepResult step = child.step(a);
+    EXPECT_TRUE(step.reward > 0 || child.solved_value() == -1) << "move " << a;
+  }
+  TicTacToe finished = game;
+  finished.step(8);
+  EXPECT_TRUE(finished.optimal_moves().empty());
 }
 
 // Every sequence of opponent moves, against the expert in either seat: the expert never loses.
