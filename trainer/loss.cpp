@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -60,9 +61,6 @@ struct KnownSteps {
 
 KnownSteps known_steps(const Batch& batch, torch::Device device) {
   const int64_t B = batch.batch_size, K = batch.num_unroll_steps;
-  if (batch.first_unknown_steps.size() != static_cast<std::size_t>(B)) {
-    throw std::invalid_argument("muzero_loss: first_unknown_steps must be empty or B long");
-  }
   torch::Tensor value_and_policy = torch::empty({B, K + 1}), reward = torch::empty({B, K + 1});
   float* vp = value_and_policy.data_ptr<float>();
   float* r = reward.data_ptr<float>();
@@ -127,7 +125,16 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   torch::Tensor policy_steps = cross_entropy(unrolled.policy_logits, target_policies);
   torch::Tensor reward_steps =
       cross_entropy(unrolled.reward_logits, reward_support.narrow(1, 1, K));  // B x K
-  if (!batch.first_unknown_steps.empty()) {
+  if (!batch.first_unknown_steps.empty() &&
+      batch.first_unknown_steps.size() != static_cast<std::size_t>(B)) {
+    throw std::invalid_argument("muzero_loss: first_unknown_steps must be empty or B long");
+  }
+  // Only batches that reach past a cut-off pay for the masks (games without time limits never do).
+  const auto all_known = [&] {
+    return std::all_of(batch.first_unknown_steps.begin(), batch.first_unknown_steps.end(),
+                       [&](std::int32_t k) { return k > K; });
+  };
+  if (!all_known()) {
     const KnownSteps known = known_steps(batch, device);
     value_steps = value_steps * known.value_and_policy;
     policy_steps = policy_steps * known.value_and_policy;
