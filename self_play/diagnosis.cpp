@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 #include <stdexcept>
 
@@ -19,6 +20,40 @@ std::vector<float> legal_softmax(std::span<const float> logits, const std::vecto
   for (Action a : legal) sum += std::exp(static_cast<double>(logits[a] - top));
   for (Action a : legal) prior[a] = static_cast<float>(std::exp(logits[a] - top) / sum);
   return prior;
+}
+
+// Every legal move from `position` (whose observation is `observation`): one dynamics step from
+// the root in one batch, then the network on each real next position. Uses state slots 0..n.
+std::vector<DiagnosedAction> try_each_move(const Game& position,
+                                           const std::vector<float>& observation,
+                                           const std::vector<Action>& legal,
+                                           const SearchResult& result, Evaluator& evaluator) {
+  const int n = static_cast<int>(legal.size());
+  std::vector<DiagnosedAction> tried(n);
+  InferenceOutputs out;
+  const int root = 0;
+  evaluator.initial_inference(observation, std::span(&root, 1), out);
+  std::vector<int> parents(n, root), children(n);
+  for (int j = 0; j < n; ++j) children[j] = j + 1;
+  evaluator.recurrent_inference(parents, legal, children, out);
+  for (int j = 0; j < n; ++j) {
+    DiagnosedAction& d = tried[j];
+    d.action = legal[j];
+    d.predicted_reward = out.rewards[j];
+    d.predicted_value = out.values[j];
+    d.visits = result.visit_counts[legal[j]];
+    d.search_value = result.action_values[legal[j]];
+  }
+  for (int j = 0; j < n; ++j) {
+    std::unique_ptr<Game> next = position.clone();
+    const StepResult step = next->step(legal[j]);
+    tried[j].real_reward = step.reward;
+    tried[j].ends_game = step.done && !step.truncated;
+    if (tried[j].ends_game) continue;
+    evaluator.initial_inference(step.observation, std::span(&root, 1), out);
+    tried[j].next_network_value = out.values[0];
+  }
+  return tried;
 }
 
 }  // namespace
@@ -57,6 +92,8 @@ EpisodeDiagnosis diagnose_episode(Game& game, Evaluator& evaluator,
   std::vector<std::vector<float>> observations{game.reset(settings.seed)};
   std::vector<std::vector<Action>> legal;
   std::vector<std::vector<float>> policies;
+  std::vector<SearchResult> chosen_results(settings.at_moves.size());
+  std::vector<std::unique_ptr<Game>> chosen_games(settings.at_moves.size());
   diagnosis.to_play.push_back(game.to_play());
   std::mt19937_64 rng(settings.seed);
   bool done = false;
@@ -66,6 +103,12 @@ EpisodeDiagnosis diagnose_episode(Game& game, Evaluator& evaluator,
     std::vector<std::mt19937_64> rngs{std::mt19937_64(rng())};
     const SearchResult result = search.run(evaluator, std::span(&root, 1), rngs).front();
     const Action action = move_after_search(result, 0.0, rng);
+    const int move_number = static_cast<int>(diagnosis.actions.size());
+    for (std::size_t i = 0; i < settings.at_moves.size(); ++i) {
+      if (settings.at_moves[i] != move_number) continue;
+      chosen_games[i] = game.clone();
+      chosen_results[i] = result;
+    }
     const StepResult step = game.step(action);
     diagnosis.actions.push_back(action);
     diagnosis.rewards.push_back(step.reward);
@@ -82,9 +125,10 @@ EpisodeDiagnosis diagnose_episode(Game& game, Evaluator& evaluator,
 
   const int moves = static_cast<int>(diagnosis.actions.size());
   const int K = std::max(0, settings.unroll_steps);
-  evaluator.reserve_states(K + 1);
+  evaluator.reserve_states(std::max(K + 1, A + 1));
   InferenceOutputs out;
-  for (const int m : settings.at_moves) {
+  for (std::size_t i = 0; i < settings.at_moves.size(); ++i) {
+    const int m = settings.at_moves[i];
     if (m < 0 || m >= moves) continue;
     DiagnosedMove move;
     move.move = m;
@@ -112,6 +156,8 @@ EpisodeDiagnosis diagnose_episode(Game& game, Evaluator& evaluator,
                                     std::span(&child, 1), out);
       record(m + k, action, out.rewards[0], out.values[0]);
     }
+    move.actions =
+        try_each_move(*chosen_games[i], observations[m], legal[m], chosen_results[i], evaluator);
     diagnosis.moves.push_back(std::move(move));
   }
   return diagnosis;

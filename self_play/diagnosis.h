@@ -34,11 +34,30 @@ struct DiagnosedStep {
   bool searched = false;
 };
 
+// One legal move tried from a chosen position: what one step of the dynamics predicts for it
+// beside what the real game does. The search compares its moves through these predictions, so a
+// model right along the moves played but wrong for the others misleads it (a model trained on
+// good play only learns what good moves do).
+struct DiagnosedAction {
+  Action action = -1;
+  float predicted_reward = 0.0f;  // the dynamics' reward for the move
+  float real_reward = 0.0f;       // the game's reward for it, for the player who made it
+  // The model's value of the state after the move, for the player to move there ...
+  float predicted_value = 0.0f;
+  // ... and the network's value of the real position after it, for the same player (0 when the
+  // move ends the game). The consistency loss pulls the first towards the second.
+  float next_network_value = 0.0f;
+  bool ends_game = false;
+  int visits = 0;             // the search's visits of the move at this position
+  float search_value = 0.0f;  // the search's value of the move for the mover (0 if unvisited)
+};
+
 struct DiagnosedMove {
   int move = 0;
-  std::vector<float> prior;           // A: the network's policy at the root, over legal moves
-  std::vector<float> search_policy;   // A: the search's policy target there
-  std::vector<DiagnosedStep> unroll;  // K + 1 steps, fewer near the end of the episode
+  std::vector<DiagnosedAction> actions;  // every legal move, one dynamics step each
+  std::vector<float> prior;              // A: the network's policy at the root, over legal moves
+  std::vector<float> search_policy;      // A: the search's policy target there
+  std::vector<DiagnosedStep> unroll;     // K + 1 steps, fewer near the end of the episode
 };
 
 struct EpisodeDiagnosis {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "games/cartpole.h"
@@ -75,6 +76,73 @@ TEST(Diagnosis, UnrollsTheModelAlongTheMovesPlayed) {
       EXPECT_FLOAT_EQ(step.predicted_value, value(path));
       EXPECT_FLOAT_EQ(step.real_value, d.real_values[step.position]);
       EXPECT_FLOAT_EQ(step.search_value, d.search_values[step.position]);
+    }
+    // Each legal move, one dynamics step from the root, beside the real game after that move:
+    // the stub's value of a real observation is its first number (the cart's position).
+    ASSERT_EQ(move.actions.size(), 2u);
+    int visits = 0;
+    for (Action a = 0; a < 2; ++a) {
+      const DiagnosedAction& tried = move.actions[a];
+      EXPECT_EQ(tried.action, a);
+      const LatentPath one_step{observations[move.move][0], {a}};
+      EXPECT_FLOAT_EQ(tried.predicted_value, value(one_step));
+      EXPECT_FLOAT_EQ(tried.predicted_reward, reward(one_step));
+      CartPole real;
+      real.reset(5);
+      for (int m = 0; m < move.move; ++m) real.step(d.actions[m]);
+      const StepResult step = real.step(a);
+      EXPECT_FLOAT_EQ(tried.real_reward, step.reward);
+      EXPECT_FALSE(tried.ends_game);
+      EXPECT_FLOAT_EQ(tried.next_network_value, step.observation[0]);
+      EXPECT_NE(tried.next_network_value, value(one_step));
+      visits += tried.visits;
+    }
+    EXPECT_EQ(visits, 8);
+    const Action played = d.actions[move.move];
+    EXPECT_FLOAT_EQ(move.actions[played].predicted_value, move.unroll[1].predicted_value);
+  }
+}
+
+// A move that ends the game is marked, and has no network value after it.
+TEST(Diagnosis, AMoveThatEndsTheGameIsMarked) {
+  auto evaluator = testing::uniform_evaluator(9);
+  TicTacToe game;
+  DiagnoseSettings settings;
+  settings.search.num_simulations = 4;
+  settings.search.discount = 1.0;
+  settings.unroll_steps = 1;
+  int moves = 0;
+  // Find a seed whose episode passes a position with a winning move, then diagnose there.
+  for (std::uint64_t seed = 0; seed < 50 && settings.at_moves.empty(); ++seed) {
+    settings.seed = seed;
+    settings.at_moves.clear();
+    const EpisodeDiagnosis first = diagnose_episode(game, evaluator, settings);
+    TicTacToe replay;
+    replay.reset(seed);
+    for (std::size_t m = 0; m < first.actions.size(); ++m) {
+      if (!replay.winning_moves(replay.to_play()).empty()) {
+        settings.at_moves = {static_cast<int>(m)};
+        moves = static_cast<int>(first.actions.size());
+        break;
+      }
+      replay.step(first.actions[m]);
+    }
+  }
+  ASSERT_FALSE(settings.at_moves.empty());
+  const EpisodeDiagnosis d = diagnose_episode(game, evaluator, settings);
+  ASSERT_EQ(static_cast<int>(d.actions.size()), moves);  // the same episode again
+  ASSERT_EQ(d.moves.size(), 1u);
+  TicTacToe replay;
+  replay.reset(settings.seed);
+  for (int m = 0; m < settings.at_moves[0]; ++m) replay.step(d.actions[m]);
+  const std::vector<Action> wins = replay.winning_moves(replay.to_play());
+  ASSERT_EQ(d.moves[0].actions.size(), replay.legal_actions().size());
+  for (const DiagnosedAction& tried : d.moves[0].actions) {
+    const bool wins_now = std::find(wins.begin(), wins.end(), tried.action) != wins.end();
+    EXPECT_EQ(tried.ends_game, wins_now || replay.legal_actions().size() == 1) << tried.action;
+    EXPECT_FLOAT_EQ(tried.real_reward, wins_now ? 1.0f : 0.0f) << tried.action;
+    if (tried.ends_game) {
+      EXPECT_EQ(tried.next_network_value, 0.0f);
     }
   }
 }

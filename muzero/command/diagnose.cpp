@@ -2,7 +2,8 @@
 //                 [--simulations N] [--max-moves N] [--inference auto|native|torch]
 // What muzero-general's diagnose_model shows: one episode played with the evaluation search,
 // and from chosen moves the model unrolled along the moves really played, its rewards and
-// values beside the real ones, and the search's policy beside the network's prior. Prints
+// values beside the real ones, the search's policy beside the network's prior, and every legal
+// move's one model step beside the real game after it (diagnose_moves.tsv). Prints
 // tables, writes them as TSV files to DIR and draws DIR/diagnose.png with gnuplot when it is
 // installed (Debian's gnuplot-nox).
 #include <fmt/format.h>
@@ -67,6 +68,17 @@ void print_tables(const EpisodeDiagnosis& d, const Game& game) {
       std::cout << fmt::format("  {:>4}  {:>8}  {:>6}{}{:>19.4f}{:>10.4f}{}\n", k, s.position,
                                action, reward, s.predicted_value, s.real_value, search);
     }
+    std::cout << "  each legal move, one step of the dynamics against the real game (values for "
+                 "the player to move after it):\n"
+                 "  action  visits  search value    reward: predicted      real    value: "
+                 "predicted  network on the real position\n";
+    for (const DiagnosedAction& a : move.actions) {
+      const std::string real_next = a.ends_game ? std::string("     (game over) 0")
+                                                : fmt::format("{:>18.4f}", a.next_network_value);
+      std::cout << fmt::format("  {:>6}  {:>6}  {:>12.4f}{:>20.4f}{:>10.4f}{:>19.4f}  {}\n",
+                               game.action_to_string(a.action), a.visits, a.search_value,
+                               a.predicted_reward, a.real_reward, a.predicted_value, real_next);
+    }
     std::cout << "  action  prior  search policy\n";
     for (std::size_t a = 0; a < move.prior.size(); ++a) {
       if (move.prior[a] == 0.0f && move.search_policy[a] == 0.0f) continue;
@@ -97,6 +109,16 @@ void write_files(const EpisodeDiagnosis& d, const std::filesystem::path& out) {
              << '\n';
     }
     unroll << "\n\n";  // one gnuplot data block per move
+  }
+  std::ofstream tried(out / "diagnose_moves.tsv");
+  tried << "move\taction\tvisits\tsearch_value\tpredicted_reward\treal_reward\t"
+           "predicted_value\tnext_network_value\tends_game\n";
+  for (const DiagnosedMove& move : d.moves) {
+    for (const DiagnosedAction& a : move.actions) {
+      tried << move.move << '\t' << a.action << '\t' << a.visits << '\t' << a.search_value << '\t'
+            << a.predicted_reward << '\t' << a.real_reward << '\t' << a.predicted_value << '\t'
+            << a.next_network_value << '\t' << (a.ends_game ? 1 : 0) << '\n';
+    }
   }
   std::ofstream policy(out / "diagnose_policy.tsv");
   policy << "move\taction\tprior\tsearch_policy\n";
