@@ -1,8 +1,8 @@
 // Trainer speed without the rest of training: gradient steps on one synthetic batch shaped like
 // the config's (CartPole by default), split into loss (forward), backward and optimizer time.
 //   build/bench/trainer_step [CONFIG] [STEPS]
-// (with training.consistency_loss_weight or training.lookahead_reward_loss_weight > 0 in CONFIG,
-// or given by --set, that loss is timed too)
+// (with training.consistency_loss_weight, lookahead_reward_loss_weight or
+// all_moves_consistency_loss_weight > 0 in CONFIG, or given as KEY=VALUE, that loss is timed too)
 //   build/bench/trainer_step configs/connect4.yaml 300 training.lookahead_reward_loss_weight=1
 // training.device=cuda times it on the GPU (each phase ends with a synchronize).
 #include <torch/torch.h>
@@ -67,17 +67,21 @@ int main(int argc, char** argv) {
     }
     batch.lookahead_mask.assign(2 * static_cast<std::size_t>(B), 1.0f);
   }
+  if (config.train.all_moves_consistency_loss_weight > 0.0) {  // where every move leads
+    for (int i = 0; i < B * A * shape.size(); ++i) batch.move_observations.push_back(unit(rng));
+    batch.move_observation_mask.assign(static_cast<std::size_t>(B) * A, 1.0f);
+  }
   torch::optim::Adam optimizer(network->parameters(),
                                torch::optim::AdamOptions(1e-3).weight_decay(1e-4));
   network->train();
   double loss_s = 0, backward_s = 0, step_s = 0;
   for (int s = -10; s < steps; ++s) {  // 10 warm-up steps
     const auto t0 = Clock::now();
-    LossTerms terms =
-        muzero_loss(*network, batch,
-                    {config.train.value_loss_weight, config.train.consistency_loss_weight,
-                     config.train.lookahead_reward_loss_weight},
-                    device);
+    LossTerms terms = muzero_loss(
+        *network, batch,
+        {config.train.value_loss_weight, config.train.consistency_loss_weight,
+         config.train.lookahead_reward_loss_weight, config.train.all_moves_consistency_loss_weight},
+        device);
     synchronize();
     const auto t1 = Clock::now();
     optimizer.zero_grad();

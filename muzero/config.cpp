@@ -480,6 +480,9 @@ const std::vector<Field>& fields() {
           "training", "consistency_loss_weight",
           [](Config& c) -> double& { return c.train.consistency_loss_weight; }, 0.0, 1e6),
       real(
+          "training", "all_moves_consistency_loss_weight",
+          [](Config& c) -> double& { return c.train.all_moves_consistency_loss_weight; }, 0.0, 1e6),
+      real(
           "training", "lookahead_reward_loss_weight",
           [](Config& c) -> double& { return c.train.lookahead_reward_loss_weight; }, 0.0, 1e6),
       choice("training", "optimizer", [](Config& c) -> std::string& { return c.train.optimizer; },
@@ -751,6 +754,8 @@ Config parse_config(const std::string& text, const std::string& path,
   config.replay.next_observations = config.train.consistency_loss_weight > 0.0;
   config.replay.lookahead_rewards = config.train.lookahead_reward_loss_weight > 0.0;
   config.self_play.record_lookahead_rewards = config.replay.lookahead_rewards;
+  config.replay.move_observations = config.train.all_moves_consistency_loss_weight > 0.0;
+  config.self_play.record_move_observations = config.replay.move_observations;
   return config;
 }
 

@@ -44,6 +44,11 @@ struct Batch {
   // zeros with mask 0 past the game's last position.
   std::vector<float> next_observations;      // B x K x observation_size
   std::vector<float> next_observation_mask;  // B x K, 1 or 0
+  // Only with training.all_moves_consistency_loss_weight > 0: the observation every move leads
+  // to from each sample's first position (GameHistory::move_observations), whose representation
+  // the dynamics' state after that move should match; zeros with mask 0 where it is not known.
+  std::vector<float> move_observations;      // B x A x observation_size
+  std::vector<float> move_observation_mask;  // B x A, 1 or 0
   // Only with training.lookahead_reward_loss_weight > 0: from each sample's first position, a
   // move and a reply to it, not necessarily the ones played (make_lookahead_target), with the
   // rewards the rules give them; mask 0 where the game holds no lookahead rewards.

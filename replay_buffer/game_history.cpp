@@ -58,6 +58,38 @@ std::span<const float> GameHistory::lookahead(int position) const {
   return std::span<const float>(lookahead_rewards).subspan(position * size, size);
 }
 
+void GameHistory::add_move_observations(std::span<const float> rows,
+                                        std::span<const std::uint8_t> known) {
+  const std::size_t A = static_cast<std::size_t>(action_space_size);
+  const std::size_t per_position = A * static_cast<std::size_t>(observation_size);
+  const std::size_t moves = static_cast<std::size_t>(num_moves());
+  if (rows.size() != per_position || known.size() != A ||
+      move_observations.size() != moves * per_position ||
+      move_observation_known.size() != moves * A) {
+    throw std::invalid_argument("GameHistory::add_move_observations: wrong size or position");
+  }
+  move_observations.insert(move_observations.end(), rows.begin(), rows.end());
+  move_observation_known.insert(move_observation_known.end(), known.begin(), known.end());
+}
+
+bool GameHistory::has_move_observations() const {
+  const std::size_t A = static_cast<std::size_t>(action_space_size);
+  const std::size_t moves = static_cast<std::size_t>(num_moves());
+  return moves > 0 && move_observation_known.size() == moves * A &&
+         move_observations.size() == moves * A * static_cast<std::size_t>(observation_size);
+}
+
+std::span<const float> GameHistory::move_observations_at(int position) const {
+  const std::size_t size =
+      static_cast<std::size_t>(action_space_size) * static_cast<std::size_t>(observation_size);
+  return std::span<const float>(move_observations).subspan(position * size, size);
+}
+
+std::span<const std::uint8_t> GameHistory::move_observations_known_at(int position) const {
+  const std::size_t A = static_cast<std::size_t>(action_space_size);
+  return std::span<const std::uint8_t>(move_observation_known).subspan(position * A, A);
+}
+
 void GameHistory::add_search_facts(std::span<const Action> legal, std::int64_t weights_step) {
   const std::size_t A = static_cast<std::size_t>(action_space_size);
   if (legal_masks.size() != static_cast<std::size_t>(num_moves()) * A ||

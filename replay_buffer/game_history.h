@@ -25,6 +25,12 @@ struct GameHistory {
   // rules' rewards for every move and reply at each searched position (games/lookahead_rewards.h);
   // empty otherwise.
   std::vector<float> lookahead_rewards;
+  // Only with training.all_moves_consistency_loss_weight > 0: num_moves x action_space_size x
+  // observation_size, the observation each move leads to at each searched position (the real
+  // game stepped once from a copy), and num_moves x action_space_size, 1 where that observation
+  // is known: the move was legal and did not end the game. Empty otherwise.
+  std::vector<float> move_observations;
+  std::vector<std::uint8_t> move_observation_known;
   // num_moves x action_space_size, 1 where the move was legal: the root of a search that
   // reanalyses the position (replay_buffer/reanalyse_work.h). Empty in records made before it
   // existed; then the actions the recorded policy gave weight to stand in for them.
@@ -52,6 +58,12 @@ struct GameHistory {
   // Records the lookahead rewards of the position the next add_move will leave.
   void add_lookahead_rewards(std::span<const float> position_rewards);
   std::span<const float> lookahead(int position) const;  // empty when none were recorded
+  // Records the observations every move leads to from the position the next add_move will leave:
+  // A x observation_size, and A flags (1: known).
+  void add_move_observations(std::span<const float> rows, std::span<const std::uint8_t> known);
+  bool has_move_observations() const;
+  std::span<const float> move_observations_at(int position) const;  // A x observation_size
+  std::span<const std::uint8_t> move_observations_known_at(int position) const;  // A
   // Records the legal moves of the position the next add_move will leave, and the training step
   // of the weights that searched it.
   void add_search_facts(std::span<const Action> legal, std::int64_t weights_step);

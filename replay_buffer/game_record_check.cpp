@@ -73,6 +73,18 @@ void check_game_record(const GameHistory& record, const GameRecordRules& rules) 
       require(!std::isinf(v), "an infinite lookahead reward");  // NaN marks an illegal move
     }
   }
+  if (!record.move_observation_known.empty() || !record.move_observations.empty()) {
+    require(record.move_observation_known.size() == moves * A &&
+                record.move_observations.size() == moves * A * O,
+            "observations after every move for the wrong number of moves or actions");
+    for (std::size_t i = 0; i < moves * A; ++i) {
+      require(record.move_observation_known[i] <= 1, "a move observation flag other than 0 or 1");
+      for (std::size_t k = 0; k < O; ++k) {
+        require(std::isfinite(record.move_observations[i * O + k]),
+                "an observation after a move that is not finite" + at(i / A));
+      }
+    }
+  }
 }
 
 }  // namespace muzero

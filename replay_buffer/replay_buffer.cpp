@@ -23,8 +23,9 @@ int draw_proportional(std::span<const double> cumulative, std::mt19937_64& rng) 
 }
 
 // Relabels sample b of the batch in place: its observation, unrolled actions, policy targets,
-// lookahead actions and next observations. Values and rewards are the same under a symmetry, and so
-// is a bootstrap observation's value, so those stay as played.
+// lookahead actions, next observations and the observations each move leads to. Values and
+// rewards are the same under a symmetry, and so is a bootstrap observation's value, so those stay
+// as played.
 void relabel_sample(const Symmetry& symmetry, Batch& batch, int b) {
   const std::size_t K = batch.num_unroll_steps;
   const std::size_t A = batch.action_space_size;
@@ -50,6 +51,18 @@ void relabel_sample(const Symmetry& symmetry, Batch& batch, int b) {
     for (std::size_t k = 0; k < K; ++k) {
       relabel_observation_in_place(symmetry,
                                    std::span(batch.next_observations).subspan((b * K + k) * O, O));
+    }
+  }
+  if (!batch.move_observation_mask.empty()) {
+    // Move a's observation becomes that of move image(a), seen through the symmetry.
+    float* rows = batch.move_observations.data() + b * A * O;
+    float* mask = batch.move_observation_mask.data() + b * A;
+    const std::vector<float> rows_played(rows, rows + A * O), mask_played(mask, mask + A);
+    for (std::size_t a = 0; a < A; ++a) {
+      const std::size_t image = symmetry.action_image[a];
+      std::copy(rows_played.begin() + a * O, rows_played.begin() + (a + 1) * O, rows + image * O);
+      relabel_observation_in_place(symmetry, std::span(rows + image * O, O));
+      mask[image] = mask_played[a];
     }
   }
 }
@@ -159,6 +172,11 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng,
                                    0.0f);
     batch.next_observation_mask.assign(static_cast<std::size_t>(batch_size) * K, 0.0f);
   }
+  if (params_.move_observations) {
+    batch.move_observations.assign(static_cast<std::size_t>(batch_size) * A * any.observation_size,
+                                   0.0f);
+    batch.move_observation_mask.assign(static_cast<std::size_t>(batch_size) * A, 0.0f);
+  }
   if (params_.lookahead_rewards) {
     batch.lookahead_actions.assign(2 * static_cast<std::size_t>(batch_size), 0);
     batch.lookahead_rewards.assign(batch.lookahead_actions.size(), 0.0f);
@@ -220,6 +238,14 @@ Batch ReplayBuffer::sample(int batch_size, std::mt19937_64& rng,
                   batch.next_observations.begin() + step * game.observation_size);
         batch.next_observation_mask[step] = 1.0f;
       }
+    }
+    if (params_.move_observations && game.has_move_observations()) {
+      const auto rows = game.move_observations_at(position);
+      const auto known = game.move_observations_known_at(position);
+      const std::size_t first = static_cast<std::size_t>(b) * A;
+      std::copy(rows.begin(), rows.end(),
+                batch.move_observations.begin() + first * game.observation_size);
+      for (int a = 0; a < A; ++a) batch.move_observation_mask[first + a] = known[a] ? 1.0f : 0.0f;
     }
     if (params_.lookahead_rewards) {
       const LookaheadTarget target = make_lookahead_target(game, position, rng);

@@ -26,6 +26,8 @@ struct ReplayParams {
   bool next_observations = false;
   // Batches carry lookahead targets (set when training.lookahead_reward_loss_weight > 0).
   bool lookahead_rewards = false;
+  // Batches carry move_observations (set when training.all_moves_consistency_loss_weight > 0).
+  bool move_observations = false;
   // replay_buffer.augment_symmetries: each sample is relabelled by one of `symmetries` or left
   // as played, all equally likely. The replay process takes the symmetries from the game.
   bool augment_symmetries = false;

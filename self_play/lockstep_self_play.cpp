@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "games/lookahead_rewards.h"
+#include "games/move_observations.h"
 #include "self_play/action_selection.h"
 
 namespace muzero {
@@ -74,6 +75,10 @@ std::vector<GameHistory> LockstepSelfPlay::step(Evaluator& evaluator, double tem
     const Action action = move_after_search(results[i], greedy ? 0.0 : temperature, slot.rng);
     if (params_.record_lookahead_rewards) {
       slot.history.add_lookahead_rewards(lookahead_rewards(*slot.game));
+    }
+    if (params_.record_move_observations) {
+      const MoveObservations moves = move_observations(*slot.game);
+      slot.history.add_move_observations(moves.observations, moves.known);
     }
     slot.history.add_search_facts(roots[i].legal_actions, weights_step);
     const StepResult step = slot.game->step(action);

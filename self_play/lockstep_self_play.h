@@ -23,6 +23,9 @@ struct SelfPlayParams {
   // Record the rules' rewards for every move and reply at each position (set when
   // training.lookahead_reward_loss_weight > 0; games/lookahead_rewards.h).
   bool record_lookahead_rewards = false;
+  // Record the observation every legal move leads to at each position (set when
+  // training.all_moves_consistency_loss_weight > 0; games/move_observations.h).
+  bool record_move_observations = false;
   // Each game starts with a number of uniformly random legal moves, itself drawn uniformly from
   // 0 to this, which are played but not recorded: the record starts after them. Searches then
   // meet positions that self-play between two good players never reaches (AlphaZero-style

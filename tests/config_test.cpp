@@ -151,6 +151,21 @@ TEST(Config, LookaheadLossTurnsOnWhatItNeeds) {
   EXPECT_TRUE(c.self_play.record_lookahead_rewards);
 }
 
+// The all-moves consistency loss needs self-play to record the observations after every move
+// and the replay buffer to send them; it is off by default, and its weight is not negative.
+TEST(Config, AllMovesConsistencyTurnsOnWhatItNeeds) {
+  const std::string path = write_config("all_moves", "game:\n  name: cartpole\n");
+  const Config plain = load_config(path);
+  EXPECT_DOUBLE_EQ(plain.train.all_moves_consistency_loss_weight, 0.0);
+  EXPECT_FALSE(plain.replay.move_observations);
+  EXPECT_FALSE(plain.self_play.record_move_observations);
+  const Config c = load_config(path, {"training.all_moves_consistency_loss_weight=2"});
+  EXPECT_DOUBLE_EQ(c.train.all_moves_consistency_loss_weight, 2.0);
+  EXPECT_TRUE(c.replay.move_observations);
+  EXPECT_TRUE(c.self_play.record_move_observations);
+  EXPECT_THROW(load_config(path, {"training.all_moves_consistency_loss_weight=-1"}), ConfigError);
+}
+
 // self_play.known_value_bounds: null by default, or two finite values, the lowest first.
 TEST(Config, KnownValueBoundsAreARangeOrNull) {
   const std::string path = write_config("bounds", "game:\n  name: gridworld\n");

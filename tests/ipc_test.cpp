@@ -73,7 +73,7 @@ TEST(Frame, RefusesOversizedGarbageAndCorruptFrames) {
             "bad frame magic (not a muzero peer?)");
   std::vector<std::byte> version = good;
   version[4] = std::byte{9};
-  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 6)");
+  EXPECT_EQ(refusal(version), "unsupported protocol version 9 (expected 7)");
   std::vector<std::byte> type = good;
   type[6] = std::byte{0x7F};
   EXPECT_EQ(refusal(type), "unknown message type 127");
@@ -127,6 +127,8 @@ TEST(Messages, GamesWithoutTheTruncationFlagLoad) {
   game.truncated = true;
   std::vector<std::byte> payload = encode_game(game);
   payload.resize(payload.size() - 16);
+  EXPECT_TRUE(decode_game(payload).truncated) << "without observations after every move";
+  payload.resize(payload.size() - 16);
   EXPECT_TRUE(decode_game(payload).truncated) << "without legal moves and target steps";
   payload.resize(payload.size() - 8);
   EXPECT_TRUE(decode_game(payload).truncated) << "without lookahead rewards";
@@ -141,7 +143,7 @@ TEST(Messages, GamesWithoutTheTruncationFlagLoad) {
 TEST(Messages, RefusesTruncatedAndInconsistentGames) {
   const GameHistory game = testing::make_history({0, 1, 1}, {0, 0, 0}, {1.0f, 2.0f});
   const std::vector<std::byte> payload = encode_game(game);
-  // (Cutting the last 16, 24 or 25 bytes leaves a valid game of an older format.)
+  // (Cutting the last 16, 32, 40 or 41 bytes leaves a valid game of an older format.)
   for (std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 10,
                           payload.size() - 4, payload.size() - 1}) {
     EXPECT_THROW(decode_game(std::span(payload).first(cut)), DecodeError) << "cut at " << cut;

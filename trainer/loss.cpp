@@ -186,6 +186,33 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
     consistency_loss = consistency_term.detach();
   }
 
+  torch::Tensor all_moves_loss = torch::zeros({B}, value_loss.options());
+  if (loss_weights.all_moves_consistency > 0.0) {
+    if (batch.move_observation_mask.size() != static_cast<std::size_t>(B * A) ||
+        batch.move_observations.size() !=
+            static_cast<std::size_t>(B * A * batch.observation_size)) {
+      throw std::invalid_argument(
+          "muzero_loss: the all-moves consistency loss needs batches with move observations");
+    }
+    torch::Tensor targets;
+    {
+      torch::NoGradGuard no_grad;
+      targets = network.represent(to_tensor(
+          batch.move_observations, {B * A, batch.observation_size}, torch::kFloat, device));
+    }
+    // Sample b's state once per move: rows b * A + a, with action a.
+    const torch::Tensor every_move =
+        torch::arange(A, torch::TensorOptions(torch::kLong).device(device)).repeat({B});
+    const NetworkOutput moved = network.recurrent_inference(
+        unrolled.hidden_states.select(1, 0).repeat_interleave(A, 0), every_move);
+    const torch::Tensor mask =
+        to_tensor(batch.move_observation_mask, {B, A}, torch::kFloat, device);
+    const torch::Tensor per_move = state_distance(moved.hidden_state, targets).view({B, A}) * mask;
+    const torch::Tensor term = per_move.sum(1);
+    per_sample = per_sample + term * loss_weights.all_moves_consistency;
+    all_moves_loss = term.detach();
+  }
+
   LossTerms terms;
   terms.total = (per_sample * weights).mean();
   terms.value = value_loss.mean();
@@ -193,6 +220,7 @@ LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeig
   terms.policy = policy_loss.mean();
   terms.consistency = consistency_loss.mean();
   terms.lookahead = lookahead_loss.mean();
+  terms.all_moves_consistency = all_moves_loss.mean();
   terms.value_errors = value_errors(unrolled.value_logits, batch.target_values, network);
   return terms;
 }

@@ -15,6 +15,12 @@
 // for a move a and a reply b drawn from the rules' rewards at its first position
 // (make_lookahead_target), not necessarily the ones played: the dynamics learn the rewards of
 // moves the games did not make, such as the opponent's win after a blunder.
+// With an all-moves consistency weight m > 0 (and batches with move_observations) each sample
+// also adds
+//   m * sum over moves a whose next observation o_a is known of mean over features of
+//       (g(s_0, a) - h(o_a))^2
+// at its first position, played or not, h(o_a) without gradient: the dynamics learn what every
+// move does, not only the moves the games made (games/move_observations.h).
 #include <torch/types.h>
 
 #include "models/network.h"
@@ -27,15 +33,17 @@ struct LossTerms {
   torch::Tensor value;  // scalar, mean over the batch of the summed step losses
   torch::Tensor reward;
   torch::Tensor policy;
-  torch::Tensor consistency;   // scalar; 0 when off
-  torch::Tensor lookahead;     // scalar; 0 when off
-  torch::Tensor value_errors;  // B x (K+1), |predicted - target value| for new priorities
+  torch::Tensor consistency;            // scalar; 0 when off
+  torch::Tensor lookahead;              // scalar; 0 when off
+  torch::Tensor all_moves_consistency;  // scalar; 0 when off
+  torch::Tensor value_errors;           // B x (K+1), |predicted - target value| for new priorities
 };
 
 struct LossWeights {
   double value = 1.0;
   double consistency = 0.0;
   double lookahead = 0.0;
+  double all_moves_consistency = 0.0;
 };
 
 LossTerms muzero_loss(MuZeroNetwork& network, const Batch& batch, const LossWeights& loss_weights,

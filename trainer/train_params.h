@@ -15,6 +15,9 @@ struct TrainParams {
   double value_loss_weight = 1.0;
   double consistency_loss_weight = 0.0;       // 0: off (needs batches with next_observations)
   double lookahead_reward_loss_weight = 0.0;  // 0: off (needs batches with lookahead targets)
+  // 0: off (needs batches with move_observations): the consistency loss for every legal move at
+  // each sample's first position, played or not (trainer/loss.h).
+  double all_moves_consistency_loss_weight = 0.0;
   // Bootstrap values (replay_buffer.use_last_model_value) from a copy of the network refreshed
   // every this many steps, EfficientZero's target network; 0: from the network being trained.
   int target_update_interval = 0;

@@ -84,15 +84,17 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
   const double lr = learning_rate();
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
   network_->train();
-  LossTerms terms = muzero_loss(*network_, batch,
-                                {params_.value_loss_weight, params_.consistency_loss_weight,
-                                 params_.lookahead_reward_loss_weight},
-                                device_);
+  LossTerms terms =
+      muzero_loss(*network_, batch,
+                  {params_.value_loss_weight, params_.consistency_loss_weight,
+                   params_.lookahead_reward_loss_weight, params_.all_moves_consistency_loss_weight},
+                  device_);
   // Every reported scalar in one transfer to the host (one sync on a GPU), before backward
   // so that a non-finite loss is skipped.
-  const torch::Tensor reported = torch::stack({terms.total.detach(), terms.value, terms.reward,
-                                               terms.policy, terms.consistency, terms.lookahead})
-                                     .to(torch::kCPU, torch::kDouble);
+  const torch::Tensor reported =
+      torch::stack({terms.total.detach(), terms.value, terms.reward, terms.policy,
+                    terms.consistency, terms.lookahead, terms.all_moves_consistency})
+          .to(torch::kCPU, torch::kDouble);
   const double* scalars = reported.data_ptr<double>();
   TrainStepResult result;
   result.learning_rate = lr;
@@ -111,6 +113,7 @@ TrainStepResult Trainer::train_step_on(const Batch& batch) {
   result.policy_loss = scalars[3];
   result.consistency_loss = scalars[4];
   result.lookahead_loss = scalars[5];
+  result.all_moves_consistency_loss = scalars[6];
   const torch::Tensor errors = terms.value_errors.to(torch::kCPU).contiguous();
   result.value_errors.assign(errors.data_ptr<float>(), errors.data_ptr<float>() + errors.numel());
   return result;

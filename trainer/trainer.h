@@ -23,6 +23,7 @@ struct TrainStepResult {
   bool skipped = false;
   double total_loss = 0, value_loss = 0, reward_loss = 0, policy_loss = 0, consistency_loss = 0;
   double lookahead_loss = 0;
+  double all_moves_consistency_loss = 0;
   double learning_rate = 0;
   std::vector<float> value_errors;  // B x (K+1), for ReplayBuffer::update_priorities
 };

@@ -24,6 +24,7 @@ const std::array kRules{
     Rule{kPolicyLoss, kTrainer, false},
     Rule{kConsistencyLoss, kTrainer, false},
     Rule{kLookaheadLoss, kTrainer, false},
+    Rule{kAllMovesConsistencyLoss, kTrainer, false},
     Rule{kLearningRate, kTrainer, false},
     Rule{kSkippedBatches, kTrainer, true},
     Rule{kTestReward, kTest, false},

@@ -22,6 +22,7 @@ inline constexpr const char* kRewardLoss = "reward_loss";
 inline constexpr const char* kPolicyLoss = "policy_loss";
 inline constexpr const char* kConsistencyLoss = "consistency_loss";
 inline constexpr const char* kLookaheadLoss = "lookahead_loss";
+inline constexpr const char* kAllMovesConsistencyLoss = "all_moves_consistency_loss";
 inline constexpr const char* kLearningRate = "learning_rate";
 inline constexpr const char* kSkippedBatches = "skipped_batches";  // non-finite losses
 inline constexpr const char* kTestReward = "test_reward";

@@ -17,8 +17,9 @@ namespace muzero {
 constexpr std::uint32_t kFrameMagic = 0x465A554Du;  // bytes 'M' 'U' 'Z' 'F'
 // 2: authenticated connections (handshake.h); 3: kWaitForStep; 4: weights as Parameters
 // (models/parameters.h) instead of a LibTorch archive; 5: reanalyse, legal moves and target
-// steps in game records; 6: each batch sample's first unknown step (truncated games).
-constexpr std::uint16_t kProtocolVersion = 6;
+// steps in game records; 6: each batch sample's first unknown step (truncated games); 7: the
+// observations every move leads to, in game records and batches (all-moves consistency).
+constexpr std::uint16_t kProtocolVersion = 7;
 constexpr std::size_t kFrameHeaderSize = 16;
 
 enum class MessageType : std::uint16_t {

@@ -33,6 +33,8 @@ std::vector<std::byte> encode_game(const GameHistory& game) {
   w.put_vector<float>(game.lookahead_rewards);
   w.put_vector<std::uint8_t>(game.legal_masks);
   w.put_vector<std::int64_t>(game.target_steps);
+  w.put_vector<float>(game.move_observations);
+  w.put_vector<std::uint8_t>(game.move_observation_known);
   return std::move(w.bytes());
 }
 
@@ -63,6 +65,11 @@ GameHistory decode_game(std::span<const std::byte> payload) {
   if (r.remaining() > 0) {
     game.legal_masks = r.get_vector<std::uint8_t>();
     game.target_steps = r.get_vector<std::int64_t>();
+  }
+  // And those saved before the observations after every move were recorded, here.
+  if (r.remaining() > 0) {
+    game.move_observations = r.get_vector<float>();
+    game.move_observation_known = r.get_vector<std::uint8_t>();
   }
   r.expect_end();
   const std::size_t moves = game.root_values.size();
@@ -97,6 +104,17 @@ GameHistory decode_game(std::span<const std::byte> payload) {
   }
   check(game.target_steps.empty() || game.target_steps.size() == moves, "target step count");
   for (std::int64_t step : game.target_steps) check(step >= -1, "target step");
+  check(game.move_observation_known.size() ==
+                (game.move_observations.empty() ? 0 : moves * action_space) &&
+            game.move_observations.size() == game.move_observation_known.size() * observation_size,
+        "move observation count");
+  for (float v : game.move_observations) check(std::isfinite(v), "non-finite move observation");
+  for (std::size_t i = 0; i < game.move_observation_known.size(); ++i) {
+    check(game.move_observation_known[i] <= 1, "move observation flag");
+    check(
+        game.move_observation_known[i] == 0 || game.legal_masks.empty() || game.legal_masks[i] == 1,
+        "an observation after a move that was not legal");
+  }
   return game;
 }
 
@@ -104,11 +122,11 @@ std::size_t max_game_payload(const GameRecordRules& rules) {
   const std::size_t moves = static_cast<std::size_t>(rules.max_moves);
   const std::size_t O = static_cast<std::size_t>(rules.game.observation_shape.size());
   const std::size_t A = static_cast<std::size_t>(rules.game.action_space_size);
-  const std::size_t vectors = 10 * sizeof(std::uint64_t);  // each vector's length
+  const std::size_t vectors = 12 * sizeof(std::uint64_t);  // each vector's length
   return 2 * sizeof(std::uint32_t) + vectors + 1 +
          sizeof(float) * ((moves + 1) * (O + 3) +
-                          moves * (1 + A + lookahead_size(rules.game.action_space_size))) +
-         moves * (A + sizeof(std::int64_t));
+                          moves * (1 + A + lookahead_size(rules.game.action_space_size) + A * O)) +
+         moves * (A + sizeof(std::int64_t) + A);
 }
 
 namespace {
@@ -175,6 +193,8 @@ std::vector<std::byte> encode_batch_reply(const BatchReply& reply) {
   w.put_vector<std::int64_t>(b.lookahead_actions);
   w.put_vector<float>(b.lookahead_rewards);
   w.put_vector<float>(b.lookahead_mask);
+  w.put_vector<float>(b.move_observations);
+  w.put_vector<float>(b.move_observation_mask);
   w.put_vector<std::int64_t>(b.target_steps);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(b.fresh_samples));
   return std::move(w.bytes());
@@ -219,6 +239,8 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   b.lookahead_actions = r.get_vector<std::int64_t>();
   b.lookahead_rewards = r.get_vector<float>();
   b.lookahead_mask = r.get_vector<float>();
+  b.move_observations = r.get_vector<float>();
+  b.move_observation_mask = r.get_vector<float>();
   b.target_steps = r.get_vector<std::int64_t>();
   const auto fresh = r.get<std::uint32_t>();
   check_batch(fresh <= B, "more fresh samples than samples");
@@ -250,7 +272,7 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   check_batch(all_finite(b.observations) && all_finite(b.target_values) &&
                   all_finite(b.target_rewards) && all_finite(b.target_policies) &&
                   all_finite(b.weights) && all_finite(b.next_observations) &&
-                  all_finite(b.bootstrap_observations),
+                  all_finite(b.bootstrap_observations) && all_finite(b.move_observations),
               "a value that is not finite");
   check_batch(b.bootstrap_scales.size() == b.bootstrap_rows.size() &&
                   b.bootstrap_observations.size() == b.bootstrap_rows.size() * O,
@@ -275,6 +297,12 @@ BatchReply decode_batch_reply(std::span<const std::byte> payload) {
   }
   for (float v : b.lookahead_rewards) check_batch(std::isfinite(v), "lookahead reward");
   for (float m : b.lookahead_mask) check_batch(m == 0.0f || m == 1.0f, "lookahead mask");
+  const std::size_t moves = b.move_observation_mask.empty() ? 0 : std::size_t{B} * A;
+  check_batch(b.move_observation_mask.size() == moves && b.move_observations.size() == moves * O,
+              "move observation count");
+  for (float m : b.move_observation_mask) {
+    check_batch(m == 0.0f || m == 1.0f, "move observation mask");
+  }
   return reply;
 }
 

@@ -130,6 +130,10 @@ void log_metrics(MetricsLog& log, const SharedStorage& storage, MoveRates& move_
   if (c.count(counters::kLookaheadLoss) > 0) {  // training.lookahead_reward_loss_weight > 0 only
     scalars.push_back({"3.Loss/Lookahead_reward_loss", get(counters::kLookaheadLoss)});
   }
+  if (c.count(counters::kAllMovesConsistencyLoss) > 0) {  // its weight > 0 only
+    scalars.push_back(
+        {"3.Loss/All_moves_consistency_loss", get(counters::kAllMovesConsistencyLoss)});
+  }
   if (get(counters::kTestRounds) > 0) {
     scalars.insert(scalars.end(),
                    {{"1.Total_reward/1.Total_reward", get(counters::kTestReward)},

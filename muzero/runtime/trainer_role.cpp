@@ -168,6 +168,10 @@ int run_trainer_role(const RoleContext& context) {
         if (config.train.lookahead_reward_loss_weight > 0.0) {
           updates.push_back({counters::kLookaheadLoss, false, last.lookahead_loss});
         }
+        if (config.train.all_moves_consistency_loss_weight > 0.0) {
+          updates.push_back(
+              {counters::kAllMovesConsistencyLoss, false, last.all_moves_consistency_loss});
+        }
       }
       const auto counts = times.measure(times.storage, [&] { return storage.update(updates); });
       if (config.ratio &&

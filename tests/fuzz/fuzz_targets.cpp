@@ -39,6 +39,7 @@ void store_and_sample(std::vector<GameHistory>& games) {
   params.targets.td_steps = 3;
   params.lookahead_rewards = true;
   params.next_observations = true;
+  params.move_observations = true;
   ReplayBuffer buffer(params);
   for (GameHistory& game : games) buffer.add(std::move(game));
   if (buffer.num_games() == 0) return;
