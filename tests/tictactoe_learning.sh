@@ -33,7 +33,8 @@ for seat in 0 1; do
   # A clear majority: at least 80% (first seat) or 60% (second seat) of the games, where a random
   # player wins 58.5% and 28.8%, and at least 10 more wins than before training. Untrained, it
   # wins 89 and 97; three 10000-step runs here won 195-198 and 151-159, and two with the
-  # config's random openings (2026-12-07) 194 and 198, 171 and 184. (7000 steps was too
+  # config's random openings (2026-12-07) 194 and 198, 171 and 184, and one with its
+  # consistency over every move as well 198 and 170. (7000 steps was too
   # few: the second seat won 108-145, too spread for a bound that never fails by chance.)
   floor=$([ "$seat" = 0 ] && echo 160 || echo 120)
   if [ -z "$after" ] || [ "$after" -lt "$floor" ] || [ "$after" -lt $((before + 10)) ]; then
