@@ -5,9 +5,10 @@
 #  - SIGINT stops the run with status 0, and --resume continues its counters from the checkpoint
 #    and appends to its metrics;
 #  - a self-play worker, the trainer, the replay buffer and storage killed with SIGKILL are
-#    replaced and training still finishes; a damaged checkpoint or replay buffer is refused at
-#    --resume (status 2, files unchanged); a trainer that fails at once every time (a checkpoint
-#    of another network) stops the run; a damaged counters file is kept aside;
+#    replaced and training still finishes (the trainer from a save a few seconds old); a
+#    damaged checkpoint or replay buffer is refused at --resume (status 2, files unchanged); a
+#    trainer that fails at once every time (a checkpoint of another network) stops the run; a
+#    damaged counters file is kept aside;
 #  - only the trainer runs the muzero binary (LibTorch); the supervisor and the other roles run
 #    muzero-role;
 #  - killing the supervisor with SIGKILL leaves no process behind; Ctrl-C with storage frozen
@@ -163,9 +164,17 @@ check "the supervisor became muzero-role (same pid)" \
   [ "$(basename "$(readlink "/proc/$pid/exe")")" = muzero-role ]
 check "muzero-role does not link LibTorch" \
   bash -c "! ldd '$(dirname "$muzero")/muzero-role' | grep -q torch"
+# The trainer saves every few seconds (SavePacing), not once a minute: wait for its second save
+# (an atomic save replaces the file, so its inode changes), then kill it; it resumes from there.
+checkpoint_inode() { stat -c %i "$(run_dir "$work/c")/checkpoint.pt" 2>/dev/null; }
+first_save=$(checkpoint_inode)
+saved_again() { [ "$(checkpoint_inode)" != "$first_save" ]; }
+check "the trainer saved again within 30 s" wait_for 30 saved_again
 kill -KILL "$trainer"
 wait "$pid"
 check "run with a killed worker and trainer exits 0" [ $? -eq 0 ]
+check "the restarted trainer resumed from a step past 0" \
+  grep -q "trainer: resumed from step [1-9]" "$work/c.log"
 check "worker death reported and restarted" grep -q "self-play worker .* killed by signal 9.*restarting" "$work/c.log"
 check "trainer death reported and restarted" \
   grep -q "trainer .* killed by signal 9.*restarting it from" "$work/c.log"

@@ -1,6 +1,7 @@
 // The trainer process: gradient steps on batches prefetched from the replay buffer, new
 // priorities back to it, weights to shared storage every checkpoint_interval steps, and the
-// checkpoint (weights, optimizer state, step) written on stop, at the end and every minute.
+// checkpoint (weights, optimizer state, step) written on stop, at the end and every few seconds
+// (SavePacing: a crash loses at most that much training).
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -10,6 +11,7 @@
 #include "models/device.h"
 #include "muzero/ipc/counters.h"
 #include "muzero/runtime/roles.h"
+#include "muzero/runtime/save_pacing.h"
 #include "muzero/runtime/storage_client.h"
 #include "trainer/last_good_state.h"
 #include "trainer/trainer.h"
@@ -17,7 +19,6 @@
 namespace muzero {
 namespace {
 
-constexpr auto kCheckpointPeriod = std::chrono::seconds(60);
 constexpr long kStatsInterval = 5;  // training steps between loss reports
 
 // Where the trainer's time goes, in seconds: logged at the end to show what limits training.
@@ -109,8 +110,11 @@ int run_trainer_role(const RoleContext& context) {
   // Saving never destroys the last good checkpoint: a full disk or weights that are not finite
   // leave the file as it was, and the error is logged.
   LastGoodState last_good(trainer, checkpoint.string(), config_yaml);
+  SavePacing pacing;
   auto save = [&]() -> bool {
+    const auto start = SavePacing::Clock::now();
     const auto failure = last_good.save();
+    pacing.saved(start, SavePacing::Clock::now());
     if (failure) spdlog::error("trainer: {}", *failure);
     return !failure;
   };
@@ -133,7 +137,6 @@ int run_trainer_role(const RoleContext& context) {
     Connection priorities(context.replay_address, context.connection(PeerRole::kTrainer));
     storage.publish_weights(encode_parameters(to_parameters(*network)), trainer.steps());
     batches.send(MessageType::kBatchRequest, encode_int(config.batch_size));  // prefetch
-    auto last_save = std::chrono::steady_clock::now();
     TrainStepResult last;
     PhaseTimes times;
     bool priorities_pending = false;
@@ -227,10 +230,7 @@ int run_trainer_role(const RoleContext& context) {
           spdlog::error("trainer: {}", error.what());
         }
       }
-      if (std::chrono::steady_clock::now() - last_save > kCheckpointPeriod) {
-        save();
-        last_save = std::chrono::steady_clock::now();
-      }
+      if (pacing.due()) save();
     }
     if (priorities_pending) priorities.receive();
     spdlog::info(
