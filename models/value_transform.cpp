@@ -22,8 +22,9 @@ double inverse_value_transform(double y) {
 namespace {
 
 // e[i] = exp(logits[i] - top) for n <= 64 values; one clone per instruction set.
-[[gnu::target_clones("avx2", "default")]] void shifted_exponentials(const float* logits, int n,
-                                                                    float top, float* e) {
+[[gnu::target_clones("arch=x86-64-v3", "default")]] void shifted_exponentials(const float* logits,
+                                                                              int n, float top,
+                                                                              float* e) {
   for (int i = 0; i < n; ++i) e[i] = exp_nonpositive(logits[i] - top);
 }
 

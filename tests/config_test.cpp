@@ -113,17 +113,19 @@ TEST(Config, MissingKeysTakeDefaults) {
   EXPECT_DOUBLE_EQ(c.replay.targets.root_value_mix, 0.0);
 }
 
-// self_play.inference: auto by default (native for a fully connected network), refused as
-// native for a network without a native backend, and only auto, native or torch.
+// self_play.inference: auto by default (native for a fully connected network and a residual one
+// of up to 32 channels), refused as native for a network without a native backend, and only
+// auto, native or torch.
 TEST(Config, InferenceBackendChoice) {
   const std::string path = write_config("inference", "game:\n  name: tictactoe\n");
   const Config c = load_config(path);
   EXPECT_EQ(c.inference, "auto");
   EXPECT_TRUE(acts_natively(c));
   EXPECT_FALSE(acts_natively(load_config(path, {"self_play.inference=torch"})));
-  EXPECT_FALSE(acts_natively(load_config(path, {"network.type=residual"})));
-  EXPECT_TRUE(
-      acts_natively(load_config(path, {"network.type=residual", "self_play.inference=native"})));
+  EXPECT_TRUE(acts_natively(load_config(path, {"network.type=residual", "network.channels=32"})));
+  EXPECT_FALSE(acts_natively(load_config(path, {"network.type=residual", "network.channels=64"})));
+  EXPECT_TRUE(acts_natively(load_config(
+      path, {"network.type=residual", "network.channels=64", "self_play.inference=native"})));
   EXPECT_THROW(load_config(path, {"self_play.inference=gpu"}), ConfigError);
   // On a GPU, players run LibTorch (the native backend is CPU-only).
   EXPECT_EQ(c.self_play_device, "cpu");

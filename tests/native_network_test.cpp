@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include "games/registry.h"
@@ -186,12 +187,14 @@ TEST(NativeEvaluator, AgreesWithLibTorchOnRandomNetworks) {
 TEST(NativeEvaluator, AgreesWithLibTorchOnRandomResidualNetworks) {
   const ObservationShape shape{2, 3, 4};
   const int actions = 5, batch = 4;
-  // 4 channels, and 40 (the convolutions' 32-channel tiles and a tail of 8).
-  for (std::uint64_t seed : {1u, 2u}) {
+  // The convolutions' channel tiles: 4 channels (one at a time), 40 (32 and 8), 16 (16), 31
+  // (16, 8 and seven one at a time).
+  const std::map<std::uint64_t, int> channels{{1, 4}, {2, 40}, {3, 16}, {4, 31}};
+  for (const auto& [seed, channel_count] : channels) {
     torch::manual_seed(seed);
     NetworkParams p = residual();
     p.resnet_fc_value_layers = {6};
-    if (seed == 2) p.channels = 40;
+    p.channels = channel_count;
     auto network = make_network(p, shape, actions);
     {
       torch::NoGradGuard no_grad;
@@ -246,11 +249,15 @@ TEST(NativeEvaluator, RefusesWhatDoesNotFit) {
   NetworkParams unknown = residual();
   unknown.type = "transformer";
   EXPECT_THROW(make_native_evaluator(unknown, {2, 3, 4}, 5), std::invalid_argument);
-  // The residual network runs natively when asked; auto keeps LibTorch for it (docs/design.md,
-  // "Native inference": as fast only from about 32 channels).
+  // The residual network runs natively when asked, and by auto up to 32 channels; wider ones
+  // search faster with LibTorch (docs/design.md, "Native inference").
   EXPECT_EQ(make_native_evaluator(residual(), {2, 3, 4}, 5)->backend(), "native");
-  EXPECT_EQ(resolve_inference("auto", residual(), torch::kCPU), "torch");
-  EXPECT_EQ(resolve_inference("native", residual(), torch::kCPU), "native");
+  NetworkParams narrow = residual(), wide = residual();
+  narrow.channels = 32;
+  wide.channels = 33;
+  EXPECT_EQ(resolve_inference("auto", narrow, torch::kCPU), "native");
+  EXPECT_EQ(resolve_inference("auto", wide, torch::kCPU), "torch");
+  EXPECT_EQ(resolve_inference("native", wide, torch::kCPU), "native");
   EXPECT_EQ(resolve_inference("auto", fully_connected("conv"), torch::kCPU), "native");
   EXPECT_EQ(resolve_inference("torch", fully_connected("conv"), torch::kCPU), "torch");
 }

@@ -12,10 +12,13 @@ bool has_native_backend(const NetworkParams& params) {
 }
 
 bool acts_natively(const std::string& inference, const NetworkParams& params) {
-  // auto: native for fully connected networks only; the residual one runs natively when asked
-  // (as fast as LibTorch only from about 32 channels, docs/design.md "Native inference").
+  // auto: native for fully connected networks, and for residual ones up to
+  // kNativeResidualChannels wide; wider ones search faster with LibTorch's convolutions
+  // (docs/design.md, "Native inference").
   if (inference == "native") return has_native_backend(params);
-  return inference == "auto" && params.type == "fully_connected";
+  return inference == "auto" &&
+         (params.type == "fully_connected" ||
+          (params.type == "residual" && params.channels <= kNativeResidualChannels));
 }
 
 std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& params,

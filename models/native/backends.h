@@ -10,8 +10,11 @@
 namespace muzero {
 
 bool has_native_backend(const NetworkParams& params);
+// The widest residual network `auto` runs natively.
+inline constexpr int kNativeResidualChannels = 32;
 // Whether players act natively for self_play.inference `inference` (auto, native or torch) on
-// the CPU: native where the network has a native backend, auto for fully connected networks.
+// the CPU: native where the network has a native backend; auto for fully connected networks
+// and residual ones of at most kNativeResidualChannels channels.
 bool acts_natively(const std::string& inference, const NetworkParams& params);
 // Throws std::invalid_argument for a network without a native backend.
 std::unique_ptr<NetworkEvaluator> make_native_evaluator(const NetworkParams& params,

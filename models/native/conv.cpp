@@ -3,69 +3,117 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 namespace muzero::native {
 namespace {
 
 constexpr double kBatchNormEpsilon = 1e-5;  // torch::nn::BatchNorm2d's default
 
-// y[0..out) += sum over i < in of x[i] * w[i][0..out): one output position's share of one
-// kernel offset. Output channels go 32 at a time through a fixed-size accumulator, which the
-// compiler keeps in registers across the input loop. One clone per instruction set.
-[[gnu::target_clones("avx2", "default")]] void accumulate(float* y, const float* x, const float* w,
-                                                          int in, int out) {
-  constexpr int kTile = 32;
-  int first = 0;
-  for (; first + kTile <= out; first += kTile) {
-    float sum[kTile];
-    for (int o = 0; o < kTile; ++o) sum[o] = y[first + o];
-    for (int i = 0; i < in; ++i) {
-      const float xi = x[i];
-      const float* row = w + static_cast<std::size_t>(i) * out + first;
-      for (int o = 0; o < kTile; ++o) sum[o] += xi * row[o];
-    }
-    for (int o = 0; o < kTile; ++o) y[first + o] = sum[o];
+// Eight floats, read and written at any alignment and through float pointers (GCC's vector
+// extension: one AVX register in the x86-64-v3 clones below, two SSE ones in the default ones).
+typedef float Vec __attribute__((vector_size(32), aligned(4), may_alias));
+constexpr int kLanes = 8;
+
+// Vectors are read and written in place, through references (a helper that returned a Vec
+// by value would pass it differently in the two clones).
+[[gnu::always_inline]] inline const Vec& vec(const float* p) {
+  return *reinterpret_cast<const Vec*>(p);
+}
+[[gnu::always_inline]] inline Vec& vec(float* p) {
+  return *reinterpret_cast<Vec*>(p);
+}
+
+// y[0..8 kVectors) += sum over i < in of x[i] * w[i * stride + 0..8 kVectors): accumulators
+// held in registers across the input loop. Inlined into each clone below, so it is compiled
+// for that clone's instruction set.
+template <int kVectors>
+[[gnu::always_inline]] inline void accumulate_tile(float* y, const float* x, const float* w, int in,
+                                                   int stride) {
+  Vec sum[kVectors];
+  for (int v = 0; v < kVectors; ++v) sum[v] = vec(y + v * kLanes);
+  for (int i = 0; i < in; ++i) {
+    const Vec xi = Vec{} + x[i];
+    const float* row = w + static_cast<std::size_t>(i) * stride;
+    for (int v = 0; v < kVectors; ++v) sum[v] += xi * vec(row + v * kLanes);
   }
-  for (int i = 0; i < in && first < out; ++i) {  // the last out % 32 channels
-    const float xi = x[i];
-    const float* row = w + static_cast<std::size_t>(i) * out;
-    for (int o = first; o < out; ++o) y[o] += xi * row[o];
-  }
+  for (int v = 0; v < kVectors; ++v) vec(y + v * kLanes) = sum[v];
 }
 
 // The same for two output positions whose inputs x0 and x1 meet the same weights: each weight
 // row is loaded once for both.
-[[gnu::target_clones("avx2", "default")]] void accumulate_pair(float* y0, float* y1,
-                                                               const float* x0, const float* x1,
-                                                               const float* w, int in, int out) {
-  constexpr int kTile = 32;
+template <int kVectors>
+[[gnu::always_inline]] inline void accumulate_pair_tile(float* y0, float* y1, const float* x0,
+                                                        const float* x1, const float* w, int in,
+                                                        int stride) {
+  Vec sum0[kVectors], sum1[kVectors];
+  for (int v = 0; v < kVectors; ++v) {
+    sum0[v] = vec(y0 + v * kLanes);
+    sum1[v] = vec(y1 + v * kLanes);
+  }
+  for (int i = 0; i < in; ++i) {
+    const Vec a = Vec{} + x0[i], b = Vec{} + x1[i];
+    const float* row = w + static_cast<std::size_t>(i) * stride;
+    for (int v = 0; v < kVectors; ++v) {
+      const Vec r = vec(row + v * kLanes);
+      sum0[v] += a * r;
+      sum1[v] += b * r;
+    }
+  }
+  for (int v = 0; v < kVectors; ++v) {
+    vec(y0 + v * kLanes) = sum0[v];
+    vec(y1 + v * kLanes) = sum1[v];
+  }
+}
+
+// Output channels 32 at a time, then 16 and 8 as what is left allows (networks of 16 channels
+// stay in registers too), then the last out % 8 one at a time: first + 32 <= out and so on.
+template <typename Tile, typename Rest>
+[[gnu::always_inline]] inline void by_tiles(int out, Tile&& tile, Rest&& rest) {
   int first = 0;
-  for (; first + kTile <= out; first += kTile) {
-    float sum0[kTile], sum1[kTile];
-    for (int o = 0; o < kTile; ++o) {
-      sum0[o] = y0[first + o];
-      sum1[o] = y1[first + o];
-    }
-    for (int i = 0; i < in; ++i) {
-      const float a = x0[i], b = x1[i];
-      const float* row = w + static_cast<std::size_t>(i) * out + first;
-      for (int o = 0; o < kTile; ++o) {
-        sum0[o] += a * row[o];
-        sum1[o] += b * row[o];
-      }
-    }
-    for (int o = 0; o < kTile; ++o) {
-      y0[first + o] = sum0[o];
-      y1[first + o] = sum1[o];
-    }
+  for (; first + 4 * kLanes <= out; first += 4 * kLanes) {
+    tile(std::integral_constant<int, 4>{}, first);
   }
-  for (int i = 0; i < in && first < out; ++i) {
-    const float* row = w + static_cast<std::size_t>(i) * out;
-    for (int o = first; o < out; ++o) {
-      y0[o] += x0[i] * row[o];
-      y1[o] += x1[i] * row[o];
-    }
-  }
+  if (first + 2 * kLanes <= out) tile(std::integral_constant<int, 2>{}, first), first += 2 * kLanes;
+  if (first + kLanes <= out) tile(std::integral_constant<int, 1>{}, first), first += kLanes;
+  if (first < out) rest(first);
+}
+
+// y[0..out) += sum over i < in of x[i] * w[i][0..out): one output position's share of one
+// kernel offset. One clone per instruction set.
+[[gnu::target_clones("arch=x86-64-v3", "default")]] void accumulate(float* y, const float* x,
+                                                                    const float* w, int in,
+                                                                    int out) {
+  by_tiles(
+      out,
+      [&](auto vectors, int first) {
+        accumulate_tile<decltype(vectors)::value>(y + first, x, w + first, in, out);
+      },
+      [&](int first) {
+        for (int i = 0; i < in; ++i) {
+          const float* row = w + static_cast<std::size_t>(i) * out;
+          for (int o = first; o < out; ++o) y[o] += x[i] * row[o];
+        }
+      });
+}
+
+[[gnu::target_clones("arch=x86-64-v3", "default")]] void accumulate_pair(
+    float* y0, float* y1, const float* x0, const float* x1, const float* w, int in, int out) {
+  by_tiles(
+      out,
+      [&](auto vectors, int first) {
+        accumulate_pair_tile<decltype(vectors)::value>(y0 + first, y1 + first, x0, x1, w + first,
+                                                       in, out);
+      },
+      [&](int first) {
+        for (int i = 0; i < in; ++i) {
+          const float* row = w + static_cast<std::size_t>(i) * out;
+          for (int o = first; o < out; ++o) {
+            y0[o] += x0[i] * row[o];
+            y1[o] += x1[i] * row[o];
+          }
+        }
+      });
 }
 
 }  // namespace
