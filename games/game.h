@@ -86,6 +86,11 @@ class Game {
   virtual std::vector<Symmetry> symmetries() const { return {}; }
 
   virtual std::unique_ptr<Game> clone() const = 0;
+  // A copy to try one move on and read the observation it leads to (games/move_observations.h):
+  // the clone by default. A game whose clone is costly may return a cheaper copy that agrees
+  // with the clone on that next step up to small numerical differences, not to the bit, and
+  // that need not agree further on (LunarLander: its clone replays the episode).
+  virtual std::unique_ptr<Game> lookahead_copy() const { return clone(); }
 };
 
 }  // namespace muzero

@@ -33,6 +33,15 @@ double uniform(std::mt19937_64& rng, double low, double high) {
   return low + (high - low) * static_cast<double>(rng() >> 11) * 0x1.0p-53;
 }
 
+// The impulses a revolute joint carries from step to step to warm-start its solver: protected
+// in Box2D, reached through member pointers formed in a derived class (never instantiated).
+struct RevoluteJointImpulses : b2RevoluteJoint {
+  static constexpr b2Vec2 b2RevoluteJoint::*point = &RevoluteJointImpulses::m_impulse;
+  static constexpr float b2RevoluteJoint::*motor = &RevoluteJointImpulses::m_motorImpulse;
+  static constexpr float b2RevoluteJoint::*lower = &RevoluteJointImpulses::m_lowerImpulse;
+  static constexpr float b2RevoluteJoint::*upper = &RevoluteJointImpulses::m_upperImpulse;
+};
+
 }  // namespace
 
 // The Box2D world and what the contact listener records. The listener marks the body's
@@ -61,6 +70,57 @@ struct LunarLander::World final : b2ContactListener {
     }
   }
 };
+
+void LunarLander::copy_solver_impulses(const World& from, World& to) {
+  // Joints: both lists hold the two legs' joints in the same order.
+  const b2Joint* source_joint = from.world.GetJointList();
+  b2Joint* target_joint = to.world.GetJointList();
+  for (; source_joint != nullptr && target_joint != nullptr;
+       source_joint = source_joint->GetNext(), target_joint = target_joint->GetNext()) {
+    const auto& source = static_cast<const b2RevoluteJoint&>(*source_joint);
+    auto& target = static_cast<b2RevoluteJoint&>(*target_joint);
+    using J = RevoluteJointImpulses;
+    target.*J::point = source.*J::point;
+    target.*J::motor = source.*J::motor;
+    target.*J::lower = source.*J::lower;
+    target.*J::upper = source.*J::upper;
+  }
+  // Where a fixture sits in its world: its body (0 ground, 1 lander, 2 and 3 the legs) and its
+  // place in that body's fixture list; the same in two worlds built alike.
+  const auto fixture_place = [](const World& world, const b2Fixture* fixture) {
+    const b2Body* body = fixture->GetBody();
+    const std::array<const b2Body*, 4> bodies{world.ground, world.lander, world.legs[0],
+                                              world.legs[1]};
+    const auto slot = std::find(bodies.begin(), bodies.end(), body) - bodies.begin();
+    int index = 0;
+    for (const b2Fixture* f = body->GetFixtureList(); f != fixture; f = f->GetNext()) ++index;
+    return std::pair<long, int>{slot, index};
+  };
+  for (const b2Contact* source = from.world.GetContactList(); source != nullptr;
+       source = source->GetNext()) {
+    if (!source->IsTouching()) continue;
+    const auto a = fixture_place(from, source->GetFixtureA());
+    const auto b = fixture_place(from, source->GetFixtureB());
+    for (b2Contact* target = to.world.GetContactList(); target != nullptr;
+         target = target->GetNext()) {
+      if (fixture_place(to, target->GetFixtureA()) != a ||
+          fixture_place(to, target->GetFixtureB()) != b ||
+          target->GetChildIndexA() != source->GetChildIndexA() ||
+          target->GetChildIndexB() != source->GetChildIndexB()) {
+        continue;
+      }
+      const b2Manifold* known = source->GetManifold();
+      b2Manifold* fresh = target->GetManifold();
+      for (int i = 0; i < fresh->pointCount; ++i) {
+        for (int j = 0; j < known->pointCount; ++j) {
+          if (fresh->points[i].id.key != known->points[j].id.key) continue;
+          fresh->points[i].normalImpulse = known->points[j].normalImpulse;
+          fresh->points[i].tangentImpulse = known->points[j].tangentImpulse;
+        }
+      }
+    }
+  }
+}
 
 LunarLander::LunarLander() : LunarLander(Options{}) {}
 LunarLander::LunarLander(const Options& options) : options_(options) {}
@@ -260,6 +320,35 @@ std::unique_ptr<Game> LunarLander::clone() const {
   if (!world_) return copy;
   copy->reset(seed_);
   for (Action move : moves_) copy->step(move);
+  return copy;
+}
+
+std::unique_ptr<Game> LunarLander::lookahead_copy() const {
+  auto copy = std::make_unique<LunarLander>(options_);
+  if (!world_) return copy;
+  copy->reset(seed_);
+  const std::array<const b2Body*, 3> from{world_->lander, world_->legs[0], world_->legs[1]};
+  const std::array<b2Body*, 3> to{copy->world_->lander, copy->world_->legs[0],
+                                  copy->world_->legs[1]};
+  for (int i = 0; i < 3; ++i) {
+    to[i]->SetTransform(from[i]->GetPosition(), from[i]->GetAngle());
+    to[i]->SetLinearVelocity(from[i]->GetLinearVelocity());
+    to[i]->SetAngularVelocity(from[i]->GetAngularVelocity());
+    to[i]->SetAwake(from[i]->IsAwake());
+  }
+  // A step of no time finds the contacts again (the listener counts them from zero as they
+  // begin) without moving anything; each then takes the warm-start impulses of the original's
+  // same contact, which hold a resting lander up in the next step as they do in the original.
+  copy->world_->leg_contacts = {0, 0};
+  copy->world_->body_touched = false;
+  copy->world_->world.Step(0.0f, 6 * 30, 2 * 30);
+  copy_solver_impulses(*world_, *copy->world_);
+  copy->rng_ = rng_;
+  copy->moves_ = moves_;
+  copy->observation_ = observation_;
+  copy->previous_shaping_ = previous_shaping_;
+  copy->steps_ = steps_;
+  copy->done_ = done_;
   return copy;
 }
 

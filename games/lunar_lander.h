@@ -15,7 +15,8 @@
 //   on the ground), less 0.3 per main-engine step and 0.03 per side-engine step; the episode
 //   ends with -100 when the body touches the ground or flies off the side (|x| >= 1), with +100
 //   when the lander comes to rest (Box2D puts it to sleep), and is cut off after 1000 steps.
-// A clone replays the episode from its seed (a Box2D world cannot be copied): O(moves).
+// A clone replays the episode from its seed (a Box2D world cannot be copied): O(moves). A
+// lookahead copy, for trying one move, sets the bodies' states in a fresh world instead: O(1).
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -61,6 +62,13 @@ class LunarLander final : public Game {
   // ground); docs/learning.md, "The zoo", gives its score.
   std::optional<Action> expert_action() const override;
   std::unique_ptr<Game> clone() const override;
+  // The world rebuilt from the seed (terrain, bodies, joints), then each body's position, angle
+  // and velocities set as they are now, and the impulses Box2D's solver carries from step to
+  // step (joints, touching contacts) copied over. The broad phase's order and the bodies' sleep
+  // timers start afresh, so the next observation agrees with the clone's to about 1e-3 at worst,
+  // not always to the bit, and a move after which the lander would come to rest may not end
+  // the episode (tests/lunar_lander_test.cpp measures both).
+  std::unique_ptr<Game> lookahead_copy() const override;
 
   // For tests and diagnostics: the three bodies (0 the lander, 1 and 2 its legs).
   struct Body {
@@ -75,6 +83,8 @@ class LunarLander final : public Game {
 
  private:
   struct World;  // Box2D lives only in the .cpp
+  // The warm-start impulses of `from`'s joints and touching contacts onto the same ones in `to`.
+  static void copy_solver_impulses(const World& from, World& to);
   StepResult advance(Action action, bool first);
 
   Options options_;

@@ -14,7 +14,7 @@ MoveObservations move_observations(const Game& game) {
   out.observations.assign(A * size, 0.0f);
   out.known.assign(A, 0);
   for (const Action action : game.legal_actions()) {
-    const std::unique_ptr<Game> next = game.clone();
+    const std::unique_ptr<Game> next = game.lookahead_copy();
     const StepResult step = next->step(action);
     if (step.done && !step.truncated) continue;
     if (step.observation.size() != size) {

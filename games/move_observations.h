@@ -22,8 +22,9 @@ struct MoveObservations {
   std::vector<std::uint8_t> known;
 };
 
-// `game` must not be finished; it is not changed (each move is tried on a clone). Games with
-// chance give one draw of what each move leads to.
+// `game` must not be finished; it is not changed (each move is tried on its lookahead_copy(),
+// a clone unless the game has a cheaper one). Games with chance give one draw of what each move
+// leads to.
 MoveObservations move_observations(const Game& game);
 
 }  // namespace muzero

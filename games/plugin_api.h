@@ -17,7 +17,7 @@
 namespace muzero {
 
 // Raised whenever games/game.h or this header changes in a way that breaks built plugins.
-inline constexpr int kGamePluginApiVersion = 1;
+inline constexpr int kGamePluginApiVersion = 2;  // 2: Game::lookahead_copy
 
 // A game factory as the plugin hands it over: a new game the core takes ownership of.
 using PluginGameFactory = Game* (*)();

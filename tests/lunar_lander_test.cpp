@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <random>
 
 namespace muzero {
 namespace {
@@ -200,6 +202,50 @@ TEST(LunarLander, CloneReplaysTheSameEpisode) {
   const StepResult b = copy->step(LunarLander::kMainEngine);
   EXPECT_EQ(a.observation, b.observation);
   EXPECT_EQ(a.reward, b.reward);
+}
+
+// The lookahead copy (all-moves consistency targets) rebuilds the world instead of replaying
+// it: at every position of expert episodes (flight, touchdown, resting on the legs) and of
+// random ones (crashes), each move's next step must agree with the exact clone's. Measured on
+// these episodes: the same to the bit in most steps, worst 0.0047 (angular velocity) in the
+// observation and 0.025 in the reward.
+TEST(LunarLander, ALookaheadCopyStepsAsTheCloneDoes) {
+  double worst = 0.0, worst_reward = 0.0;
+  int positions = 0, on_ground = 0, rest_missed = 0;
+  std::mt19937_64 random(5);
+  for (std::uint64_t seed = 0; seed < 4; ++seed) {
+    LunarLander game;
+    game.reset(seed);
+    while (!game.is_terminal()) {
+      ++positions;
+      if (game.observation()[6] > 0.0f || game.observation()[7] > 0.0f) ++on_ground;
+      for (Action move = 0; move < 4; ++move) {
+        const StepResult exact = game.clone()->step(move);
+        const StepResult looked = game.lookahead_copy()->step(move);
+        if (exact.done && exact.reward == 100.0f && !looked.done) {
+          ++rest_missed;  // the copy's sleep timers start afresh
+          continue;
+        }
+        ASSERT_EQ(looked.done, exact.done) << "seed " << seed << ", move " << move;
+        if (exact.done) continue;  // the episode's end: no observation to compare
+        for (int i = 0; i < 8; ++i) {
+          worst = std::max(worst, std::abs(double{exact.observation[i]} - looked.observation[i]));
+        }
+        worst_reward = std::max(worst_reward, std::abs(double{exact.reward} - looked.reward));
+      }
+      const Action played =
+          seed % 2 == 0 ? *game.expert_action() : static_cast<Action>(random() % 4);
+      game.step(played);
+    }
+  }
+  std::printf(
+      "lookahead copy: %d positions (%d on the ground), worst observation difference "
+      "%g, worst reward difference %g, %d rests missed\n",
+      positions, on_ground, worst, worst_reward, rest_missed);
+  EXPECT_GT(on_ground, 50) << "the expert's episodes land and rest";
+  EXPECT_LT(worst, 1e-2);
+  EXPECT_LT(worst_reward, 0.1);
+  EXPECT_LE(rest_missed, 8) << "only the moves that end an episode at rest";
 }
 
 }  // namespace
