@@ -37,5 +37,15 @@ TEST(SavePacing, SavesAtLeastEveryMinuteHoweverSlowASaveWas) {
   EXPECT_EQ(pacing.gap(), SavePacing::Clock::duration(5s));
 }
 
+TEST(SavePacing, AFailedSaveWaitsAMinuteBeforeTheNextTry) {
+  const auto start = SavePacing::Clock::now();
+  SavePacing pacing(start);
+  pacing.failed(start + 5s);  // a full disk
+  EXPECT_FALSE(pacing.due(start + 64s));
+  EXPECT_TRUE(pacing.due(start + 65s));
+  pacing.saved(start + 65s, start + 65s + 1ms);  // room again: back to every 5 s
+  EXPECT_TRUE(pacing.due(start + 70s + 1ms));
+}
+
 }  // namespace
 }  // namespace muzero

@@ -24,6 +24,12 @@ class SavePacing {
                       kLongest);
     last_save_ = end;
   }
+  // A save that failed (a full disk): the next try waits the longest gap, so that a disk that
+  // stays full is not retried, and logged, every few seconds.
+  void failed(Clock::time_point end) {
+    gap_ = kLongest;
+    last_save_ = end;
+  }
   bool due(Clock::time_point now = Clock::now()) const { return now - last_save_ >= gap_; }
   Clock::duration gap() const { return gap_; }
 

@@ -114,8 +114,12 @@ int run_trainer_role(const RoleContext& context) {
   auto save = [&]() -> bool {
     const auto start = SavePacing::Clock::now();
     const auto failure = last_good.save();
-    pacing.saved(start, SavePacing::Clock::now());
-    if (failure) spdlog::error("trainer: {}", *failure);
+    if (failure) {
+      pacing.failed(SavePacing::Clock::now());
+      spdlog::error("trainer: {}", *failure);
+    } else {
+      pacing.saved(start, SavePacing::Clock::now());
+    }
     return !failure;
   };
   auto go_back_if_not_finite = [&](const std::string& why) {
