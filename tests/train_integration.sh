@@ -164,17 +164,9 @@ check "the supervisor became muzero-role (same pid)" \
   [ "$(basename "$(readlink "/proc/$pid/exe")")" = muzero-role ]
 check "muzero-role does not link LibTorch" \
   bash -c "! ldd '$(dirname "$muzero")/muzero-role' | grep -q torch"
-# The trainer saves every few seconds (SavePacing), not once a minute: wait for its second save
-# (an atomic save replaces the file, so its inode changes), then kill it; it resumes from there.
-checkpoint_inode() { stat -c %i "$(run_dir "$work/c")/checkpoint.pt" 2>/dev/null; }
-first_save=$(checkpoint_inode)
-saved_again() { [ "$(checkpoint_inode)" != "$first_save" ]; }
-check "the trainer saved again within 30 s" wait_for 30 saved_again
 kill -KILL "$trainer"
 wait "$pid"
 check "run with a killed worker and trainer exits 0" [ $? -eq 0 ]
-check "the restarted trainer resumed from a step past 0" \
-  grep -q "trainer: resumed from step [1-9]" "$work/c.log"
 check "worker death reported and restarted" grep -q "self-play worker .* killed by signal 9.*restarting" "$work/c.log"
 check "trainer death reported and restarted" \
   grep -q "trainer .* killed by signal 9.*restarting it from" "$work/c.log"
@@ -189,6 +181,25 @@ check "training finished anyway" grep -q "finished after 1500 training steps" "$
 check "counters reached the end" [ "$(counter "$(run_dir "$work/c")" training_step)" = 1500 ]
 check "no status line with a negative rate" bash -c '! grep -q -- "-[0-9.]* steps/s" "$1"' _ "$work/c.log"
 show_log_on_failure "$work/c.log"
+
+# 3a. The trainer saves every few seconds (SavePacing), not once a minute: in a run far too long
+# to end first, wait for its second save (an atomic save replaces the file, so the inode
+# changes), kill it, and it resumes from that save's step; Ctrl-C then stops the run.
+"$muzero" train --config "$config" "${tiny[@]}" --set training.training_steps=1000000 \
+  --set output.results_dir="$work/save" > "$work/save.log" 2>&1 &
+pid=$!
+check "the long run trains" wait_for 120 training_started "$work/save"
+checkpoint_inode() { stat -c %i "$(run_dir "$work/save")/checkpoint.pt" 2>/dev/null; }
+first_save=$(checkpoint_inode)
+saved_again() { [ "$(checkpoint_inode)" != "$first_save" ]; }
+check "the trainer saved again within 30 s" wait_for 30 saved_again
+kill -KILL "$(pgrep -f "__role trainer --run-dir $work/save" | head -n 1)"
+resumed_past_0() { grep -q "trainer: resumed from step [1-9]" "$work/save.log"; }
+check "the restarted trainer resumed from a step past 0" wait_for 60 resumed_past_0
+kill -INT "$pid"
+wait "$pid"
+check "the long run stops with status 0" [ $? -eq 0 ]
+show_log_on_failure "$work/save.log"
 
 # 3b. A damaged checkpoint is refused before anything starts (status 2, the reason, the file left
 # as it was): a truncated one, and one with a bit flipped in its contents (its SHA-256). One that
