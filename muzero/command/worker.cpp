@@ -5,8 +5,8 @@
 // stopped, or it has not reached the run for --give-up-after seconds.
 // Built into both binaries: `muzero worker` becomes `muzero-role worker` when that lies next to
 // it (no LibTorch: a few MiB, started in milliseconds), and that hands the worker back to
-// `muzero worker --stay` if the run's config needs LibTorch (a residual network, LibTorch
-// inference or a GPU).
+// `muzero worker --stay` if the run's config needs LibTorch (a residual network wider than 32
+// channels, LibTorch inference or a GPU).
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
