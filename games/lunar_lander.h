@@ -65,9 +65,9 @@ class LunarLander final : public Game {
   // The world rebuilt from the seed (terrain, bodies, joints), then each body's position, angle
   // and velocities set as they are now, and the impulses Box2D's solver carries from step to
   // step (joints, touching contacts) copied over. The broad phase's order and the bodies' sleep
-  // timers start afresh, so the next observation agrees with the clone's to about 1e-3 at worst,
-  // not always to the bit, and a move after which the lander would come to rest may not end
-  // the episode (tests/lunar_lander_test.cpp measures both).
+  // timers start afresh, so the next observation agrees with the clone's within 0.005 at worst
+  // (to the bit in most steps), and a move after which the lander would come to rest may not
+  // end the episode (tests/lunar_lander_test.cpp measures both).
   std::unique_ptr<Game> lookahead_copy() const override;
 
   // For tests and diagnostics: the three bodies (0 the lander, 1 and 2 its legs).
