@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "games/connect4.h"
 #include "games/tictactoe.h"
 #include "tests/tictactoe_oracle.h"

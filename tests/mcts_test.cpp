@@ -14,7 +14,7 @@ using testing::LatentPath;
 using testing::StubEvaluator;
 
 // The node reached from the root by `actions`.
-const Node& node_at(const SearchTree& tree, std::vector<Action> actions) {
+const Node& node_at(const SearchTree& tree, const std::vector<Action>& actions) {
   const Node* node = &tree.nodes[0];
   for (Action a : actions) {
     const Node* next = nullptr;
@@ -160,7 +160,8 @@ TEST(Mcts, MasksIllegalActionsAtTheRoot) {
   double prior_sum = 0;
   for (int c = 0; c < 2; ++c) prior_sum += tree.nodes[tree.nodes[0].first_child + c].prior;
   EXPECT_NEAR(prior_sum, 1.0, 1e-6);
-  const Node& expanded = node_at(tree, {result.visit_counts[1] > 0 ? 1 : 2});
+  const std::vector<Action> path = {result.visit_counts[1] > 0 ? 1 : 2};
+  const Node& expanded = node_at(tree, path);
   EXPECT_EQ(expanded.num_children, 3);  // no masking inside the tree
 }
 

@@ -2,6 +2,7 @@
 // An Evaluator that knows TicTacToe exactly: its latent states are real game states, its values
 // the solved game values, its rewards the real ones (an illegal move inside the tree loses).
 // With it, the search should play perfectly: a reference opponent for evaluation tests.
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
