@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "muzero/persist/atomic_file.h"
+#include "trainer/optimizer_state.h"
 
 namespace muzero {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 struct Contents {
   CheckpointInfo info;
   std::string weights;
-  std::string optimizer_state;  // format 2; empty when exported
+  std::string optimizer_state;  // formats 2 and 3; empty when exported
   torch::serialize::InputArchive archive;
 };
 
@@ -65,9 +66,9 @@ Contents open_checkpoint(const std::string& path) {
     contents.archive.load_from(path);
     CheckpointInfo& info = contents.info;
     info.format = read_value(contents.archive, "format", path).toInt();
-    if (info.format != kCheckpointFormat && info.format != 1) {
+    if (info.format < 1 || info.format > kCheckpointFormat) {
       throw CheckpointError(path + ": checkpoint format " + std::to_string(info.format) +
-                            " is not supported by this version of muzero (it reads formats 1 and " +
+                            " is not supported by this version of muzero (it reads formats 1 to " +
                             std::to_string(kCheckpointFormat) + ")");
     }
     info.training_step = read_value(contents.archive, "steps", path).toInt();
@@ -114,6 +115,13 @@ void load_checkpoint_optimizer(const std::string& path, torch::optim::Optimizer&
       ": has no optimizer state (an exported checkpoint, for evaluate and play); resume "
       "from a training run's checkpoint";
   try {
+    if (contents.info.format >= 3) {
+      if (contents.optimizer_state.empty()) throw CheckpointError(no_state);
+      decode_optimizer_state(contents.optimizer_state, optimizer);
+      return;
+    }
+    // Formats 1 and 2 hold LibTorch's own archive, read by position: LibTorch 2.x's loader
+    // puts a 1.13 archive's state on the wrong parameters (trainer/optimizer_state.h).
     torch::serialize::InputArchive state;
     if (contents.info.format == 1) {
       if (!contents.archive.try_read("optimizer", state)) throw CheckpointError(no_state);
@@ -122,10 +130,12 @@ void load_checkpoint_optimizer(const std::string& path, torch::optim::Optimizer&
       std::istringstream bytes(contents.optimizer_state);
       state.load_from(bytes);
     }
-    optimizer.load(state);
+    load_libtorch_optimizer_archive(state, optimizer);
   } catch (const c10::Error& error) {
     throw CheckpointError(path +
                           ": the optimizer state does not load: " + error.what_without_backtrace());
+  } catch (const OptimizerStateError& error) {
+    throw CheckpointError(path + ": the optimizer state does not load: " + error.what());
   }
 }
 
@@ -137,14 +147,8 @@ void write_checkpoint(const std::string& path, const std::string& config_yaml,
                           ": the weights hold values that are not finite");
   }
   const std::string weights = serialize_weights(network);
-  std::string optimizer_state;
-  if (optimizer != nullptr) {
-    torch::serialize::OutputArchive state;
-    optimizer->save(state);
-    std::ostringstream bytes;
-    state.save_to(bytes);
-    optimizer_state = bytes.str();
-  }
+  const std::string optimizer_state =
+      optimizer != nullptr ? encode_optimizer_state(*optimizer) : std::string();
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(kCheckpointFormat));
   archive.write("config", c10::IValue(config_yaml));

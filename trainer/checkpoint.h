@@ -16,8 +16,10 @@ class Optimizer;
 
 namespace muzero {
 
-// 2: the optimizer state as bytes, and a SHA-256 of the contents. Format 1 (no checksum) is read.
-constexpr std::int64_t kCheckpointFormat = 2;
+// 3: the optimizer state in the project's own encoding (trainer/optimizer_state.h), which any
+// LibTorch reads. 2: LibTorch's optimizer archive as bytes, and a SHA-256 of the contents.
+// 1: no checksum. All three are read.
+constexpr std::int64_t kCheckpointFormat = 3;
 
 class CheckpointError : public std::runtime_error {
  public:
@@ -43,7 +45,7 @@ void load_checkpoint_optimizer(const std::string& path, torch::optim::Optimizer&
 // Writes a checkpoint through a temporary file that is synced to disk before it replaces `path`,
 // so a crash or a full disk never leaves a half-written one (FileWriteError says which). Refuses
 // (CheckpointError) to write weights that are not finite. Without an optimizer it holds only what
-// evaluate and play need (`muzero export`), about a third of the size with Adam; the trainer
+// evaluate and play need (`muzero export`; CartPole's: 31 KB against 49 KB with Adam); the trainer
 // refuses to resume from it.
 void write_checkpoint(const std::string& path, const std::string& config_yaml,
                       std::int64_t training_step, MuZeroNetwork& network,
